@@ -1,0 +1,90 @@
+# hybrid.web: `make demo` and `make test` are the two commands; see README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+BIN         := $(VENV)/bin
+SUITE       := bookworm
+BASE_IMAGE  := localhost/hybrid-web-base:$(SUITE)
+DEMO_NAME   := hybrid-demo
+DEMO_PORT   := 8080
+COLLECTION  := .cache/collections/ansible_collections/hybrid/web
+STAMP       := $(VENV)/.installed
+
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
+
+.PHONY: help setup host-packages base-image demo demo-clean test lint unit molecule
+
+help:
+	@echo "make demo        provision a local container with site.yml, serving on 127.0.0.1:$(DEMO_PORT)"
+	@echo "make demo-clean  remove the demo container"
+	@echo "make test        lint + unit tests + every Molecule scenario"
+
+host-packages:
+	$(call say,host packages (podman, runc, debootstrap, curl, wrk))
+	scripts/host-packages.sh
+
+$(STAMP): requirements-dev.txt
+	$(call say,Python tools in $(VENV) (pinned in requirements-dev.txt))
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+$(COLLECTION):
+	mkdir -p $(dir $@)
+	ln -sfn ../../../.. $@
+
+setup: host-packages $(STAMP) $(COLLECTION)
+
+base-image: host-packages
+	$(call say,base image $(BASE_IMAGE))
+	CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE) 2>/dev/null || true)" scripts/base-image.sh $(SUITE)
+
+demo: setup base-image
+	$(call say,demo container $(DEMO_NAME) on 127.0.0.1:$(DEMO_PORT))
+	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE))"; \
+	if ! podman container exists $(DEMO_NAME); then \
+	    podman run -d --name $(DEMO_NAME) --hostname $(DEMO_NAME) --systemd=always \
+	        -p 127.0.0.1:$(DEMO_PORT):80 $(BASE_IMAGE) /sbin/init >/dev/null; \
+	fi; \
+	podman start $(DEMO_NAME) >/dev/null; \
+	podman exec $(DEMO_NAME) systemctl is-system-running --wait >/dev/null || true; \
+	printf '\n\033[1m==> ansible-playbook site.yml\033[0m\n'; \
+	$(BIN)/ansible-playbook site.yml
+	$(call say,the site answers on http://127.0.0.1:$(DEMO_PORT))
+	@for path in /robots.txt / /page-1.php /anything/else; do \
+	    echo "\$$ curl -si http://127.0.0.1:$(DEMO_PORT)$$path"; \
+	    curl -si "http://127.0.0.1:$(DEMO_PORT)$$path" | grep -E '^(HTTP|X-Served-By|X-Hybrid-Environ)|<h1>|^User-agent' || true; \
+	    echo; \
+	done
+
+demo-clean:
+	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE) 2>/dev/null || true)"; \
+	podman rm -f $(DEMO_NAME) >/dev/null 2>&1 || true
+	@echo "demo container $(DEMO_NAME) removed"
+
+lint: setup
+	$(call say,yamllint)
+	$(BIN)/yamllint --strict .
+	$(call say,ansible-lint (production profile))
+	$(BIN)/ansible-lint
+	$(call say,ruff)
+	$(BIN)/ruff check plugins tests molecule examples
+	$(BIN)/ruff format --check plugins tests molecule examples
+
+unit: setup
+	$(call say,unit tests)
+	$(BIN)/pytest tests/unit
+
+molecule: setup base-image
+	$(call say,molecule test --all)
+	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE))"; \
+	$(BIN)/molecule test --all
+
+test: lint unit molecule
+	$(call say,make test passed)

@@ -1,0 +1,74 @@
+"""The example Python app: a few routes, one redirect, a 404 for everything else.
+
+Every response carries the WSGI environ keys that decide URL handling
+(SCRIPT_NAME, PATH_INFO, QUERY_STRING) in the X-Hybrid-Environ header, so the
+tests can compare what the app sees behind the hybrid fallback with what it sees
+under a plain WSGIScriptAlias.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Iterable
+from wsgiref.util import application_uri
+
+StartResponse = Callable[..., object]
+Environ = dict[str, object]
+
+ENVIRON_KEYS = ("SCRIPT_NAME", "PATH_INFO", "QUERY_STRING")
+
+
+def _page(title: str, body: str) -> bytes:
+    return (
+        "<!DOCTYPE html>\n<html>\n<head><title>{0}</title></head>\n"
+        "<body>\n<h1>{0}</h1>\n{1}\n</body>\n</html>\n".format(html.escape(title), body)
+    ).encode("utf-8")
+
+
+def _respond(
+    environ: Environ, start_response: StartResponse, status: str, body: bytes, extra: list[tuple[str, str]] = []
+) -> Iterable[bytes]:
+    seen = json.dumps({key: environ.get(key, "") for key in ENVIRON_KEYS}, sort_keys=True)
+    headers = [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Length", str(len(body))),
+        ("X-Served-By", "python"),
+        ("X-Hybrid-Environ", seen),
+        *extra,
+    ]
+    start_response(status, headers)
+    return [body]
+
+
+def hello(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    body = _page("Hello from Python", "<p>Served by the WSGI app, at the root of the same site as the PHP pages.</p>")
+    return _respond(environ, start_response, "200 OK", body)
+
+
+def about(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    return _respond(environ, start_response, "200 OK", _page("About (Python)", "<p>Moved from PHP to Python.</p>"))
+
+
+def old_about(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    # application_uri() builds the URL from SCRIPT_NAME, as frameworks do: it is
+    # where a wrong mount point would leak into what users see.
+    location = application_uri(environ).rstrip("/") + "/about/"
+    body = _page("Moved", f'<p><a href="{html.escape(location)}">About</a></p>')
+    return _respond(environ, start_response, "301 Moved Permanently", body, [("Location", location)])
+
+
+ROUTES: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {
+    "/hello": hello,
+    "/about/": about,
+    "/old-about": old_about,
+}
+
+
+def application(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    route = ROUTES.get(str(environ.get("PATH_INFO", "")))
+    if route is not None:
+        return route(environ, start_response)
+    path = html.escape(str(environ.get("PATH_INFO", "")))
+    body = _page("Not found (Python)", f"<p>The Python app has no page for <code>{path}</code>.</p>")
+    return _respond(environ, start_response, "404 Not Found", body)

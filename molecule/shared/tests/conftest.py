@@ -1,0 +1,49 @@
+"""Requests made from inside the container under test, with curl, parsed once."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass, field
+
+import pytest
+
+HYBRID_PORT = 80
+GROUND_TRUTH_PORT = 8081
+HOST_HEADER = "example.test"
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+
+    @property
+    def environ(self) -> dict[str, str]:
+        """What the Python app saw, as it reports it in X-Hybrid-Environ."""
+        return json.loads(self.headers["x-hybrid-environ"])
+
+
+def fetch(host: object, path: str, port: int = HYBRID_PORT, method: str = "GET") -> Response:
+    # --path-as-is: send dot segments and double slashes to Apache untouched.
+    command = "curl -sS --path-as-is -i -X {} -H {} {}".format(
+        method, shlex.quote(f"Host: {HOST_HEADER}"), shlex.quote(f"http://127.0.0.1:{port}{path}")
+    )
+    result = host.run(command)  # type: ignore[attr-defined]
+    assert result.rc == 0, f"{command}: {result.stderr}"
+    head, _, body = result.stdout.partition("\r\n\r\n")
+    status_line, *header_lines = head.split("\r\n")
+    headers = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return Response(status=int(status_line.split()[1]), headers=headers, body=body)
+
+
+@pytest.fixture
+def get(host: object):  # noqa: ANN201 - returns a closure over the testinfra host
+    def _get(path: str, port: int = HYBRID_PORT, method: str = "GET") -> Response:
+        return fetch(host, path, port, method)
+
+    return _get
