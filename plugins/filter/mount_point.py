@@ -77,7 +77,7 @@ def mount_point(wrapper_url: object) -> str:
         raise _fail(wrapper_url, "it must name a '.py' file, e.g. '/main.py'")
     if not all(_SEGMENT.match(segment) for segment in segments):
         raise _fail(wrapper_url, "segments may only use ASCII letters, digits and '-._~'")
-    return "/".join([""] + segments[:-1])
+    return "/".join(["", *segments[:-1]])
 
 
 class FilterModule:

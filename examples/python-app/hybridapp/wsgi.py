@@ -20,14 +20,16 @@ ENVIRON_KEYS = ("SCRIPT_NAME", "PATH_INFO", "QUERY_STRING")
 
 
 def _page(title: str, body: str) -> bytes:
-    return (
-        "<!DOCTYPE html>\n<html>\n<head><title>{0}</title></head>\n"
-        "<body>\n<h1>{0}</h1>\n{1}\n</body>\n</html>\n".format(html.escape(title), body)
-    ).encode("utf-8")
+    title = html.escape(title)
+    page = (
+        f"<!DOCTYPE html>\n<html>\n<head><title>{title}</title></head>\n"
+        f"<body>\n<h1>{title}</h1>\n{body}\n</body>\n</html>\n"
+    )
+    return page.encode("utf-8")
 
 
 def _respond(
-    environ: Environ, start_response: StartResponse, status: str, body: bytes, extra: list[tuple[str, str]] = []
+    environ: Environ, start_response: StartResponse, status: str, body: bytes, extra: tuple[tuple[str, str], ...] = ()
 ) -> Iterable[bytes]:
     seen = json.dumps({key: environ.get(key, "") for key in ENVIRON_KEYS}, sort_keys=True)
     headers = [
@@ -55,7 +57,7 @@ def old_about(environ: Environ, start_response: StartResponse) -> Iterable[bytes
     # where a wrong mount point would leak into what users see.
     location = application_uri(environ).rstrip("/") + "/about/"
     body = _page("Moved", f'<p><a href="{html.escape(location)}">About</a></p>')
-    return _respond(environ, start_response, "301 Moved Permanently", body, [("Location", location)])
+    return _respond(environ, start_response, "301 Moved Permanently", body, (("Location", location),))
 
 
 ROUTES: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from testinfra.host import Host
 
 HYBRID_PORT = 80
 GROUND_TRUTH_PORT = 8081
@@ -25,12 +27,12 @@ class Response:
         return json.loads(self.headers["x-hybrid-environ"])
 
 
-def fetch(host: object, path: str, port: int = HYBRID_PORT, method: str = "GET") -> Response:
+def fetch(host: Host, path: str, port: int = HYBRID_PORT, method: str = "GET") -> Response:
     # --path-as-is: send dot segments and double slashes to Apache untouched.
     command = "curl -sS --path-as-is -i -X {} -H {} {}".format(
         method, shlex.quote(f"Host: {HOST_HEADER}"), shlex.quote(f"http://127.0.0.1:{port}{path}")
     )
-    result = host.run(command)  # type: ignore[attr-defined]
+    result = host.run(command)
     assert result.rc == 0, f"{command}: {result.stderr}"
     head, _, body = result.stdout.partition("\r\n\r\n")
     status_line, *header_lines = head.split("\r\n")
@@ -41,8 +43,13 @@ def fetch(host: object, path: str, port: int = HYBRID_PORT, method: str = "GET")
     return Response(status=int(status_line.split()[1]), headers=headers, body=body)
 
 
+Fetch = Callable[..., Response]
+
+
 @pytest.fixture
-def get(host: object):  # noqa: ANN201 - returns a closure over the testinfra host
+def get(host: Host) -> Fetch:
+    """fetch() bound to the container under test."""
+
     def _get(path: str, port: int = HYBRID_PORT, method: str = "GET") -> Response:
         return fetch(host, path, port, method)
 

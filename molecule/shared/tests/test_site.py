@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import GROUND_TRUTH_PORT, Response
+from conftest import GROUND_TRUTH_PORT, Fetch
+from testinfra.host import Host
 
 # The core promise: behind the fallback the app sees exactly what it sees under
 # `WSGIScriptAlias /`. Each of these broke at least one naive configuration.
@@ -29,28 +30,28 @@ SAME_AS_WSGISCRIPTALIAS = [
 
 
 @pytest.mark.parametrize("service", ["apache2", "php8.2-fpm"])
-def test_service_is_running_and_enabled(host, service: str) -> None:
+def test_service_is_running_and_enabled(host: Host, service: str) -> None:
     unit = host.service(service)
     assert unit.is_running
     assert unit.is_enabled
 
 
-def test_python_runs_in_its_daemon_process_group_as_its_own_user(host, get) -> None:
+def test_python_runs_in_its_daemon_process_group_as_its_own_user(host: Host, get: Fetch) -> None:
     get("/hello")  # the daemon processes start with Apache; make sure one served
     processes = host.run("ps -eo user:32,args | grep '[(]wsgi:hybrid)'").stdout.splitlines()
     assert processes, "no (wsgi:hybrid) daemon process"
     assert {line.split()[0] for line in processes} == {"hybrid-wsgi"}
 
 
-def test_embedded_mode_is_disabled_server_wide(host) -> None:
+def test_embedded_mode_is_disabled_server_wide(host: Host) -> None:
     assert "WSGIRestrictEmbedded On" in host.file("/etc/apache2/conf-enabled/hybrid-web-wsgi.conf").content_string
 
 
-def test_distribution_default_site_is_disabled(host) -> None:
+def test_distribution_default_site_is_disabled(host: Host) -> None:
     assert not host.file("/etc/apache2/sites-enabled/000-default.conf").exists
 
 
-def test_static_file_is_served_as_is(host, get) -> None:
+def test_static_file_is_served_as_is(host: Host, get: Fetch) -> None:
     response = get("/robots.txt")
     assert response.status == 200
     assert response.body == host.file("/var/www/hybrid/robots.txt").content_string
@@ -58,7 +59,7 @@ def test_static_file_is_served_as_is(host, get) -> None:
 
 
 @pytest.mark.parametrize(("path", "marker"), [("/", "Legacy PHP site: home"), ("/page-1.php", "Page 1 (PHP)")])
-def test_php_pages_are_rendered_by_php(get, path: str, marker: str) -> None:
+def test_php_pages_are_rendered_by_php(get: Fetch, path: str, marker: str) -> None:
     response = get(path)
     assert response.status == 200
     assert response.headers.get("x-served-by") == "php"
@@ -66,7 +67,7 @@ def test_php_pages_are_rendered_by_php(get, path: str, marker: str) -> None:
     assert "<?php" not in response.body
 
 
-def test_unknown_url_goes_to_python_mounted_at_the_root(get) -> None:
+def test_unknown_url_goes_to_python_mounted_at_the_root(get: Fetch) -> None:
     response = get("/anything/else")
     assert response.status == 404
     assert response.headers["x-served-by"] == "python"
@@ -74,22 +75,22 @@ def test_unknown_url_goes_to_python_mounted_at_the_root(get) -> None:
 
 
 @pytest.mark.parametrize("path", SAME_AS_WSGISCRIPTALIAS)
-def test_app_sees_what_it_sees_under_wsgiscriptalias(get, path: str) -> None:
-    hybrid: Response = get(path)
-    truth: Response = get(path, port=GROUND_TRUTH_PORT)
+def test_app_sees_what_it_sees_under_wsgiscriptalias(get: Fetch, path: str) -> None:
+    hybrid = get(path)
+    truth = get(path, port=GROUND_TRUTH_PORT)
     assert hybrid.headers.get("x-served-by") == "python", f"{path} did not reach Python: {hybrid.status}"
     assert (hybrid.status, hybrid.environ) == (truth.status, truth.environ)
     assert hybrid.headers.get("location") == truth.headers.get("location")
 
 
-def test_redirect_location_does_not_leak_main_py(get) -> None:
+def test_redirect_location_does_not_leak_main_py(get: Fetch) -> None:
     response = get("/old-about")
     assert response.status == 301
     assert response.headers["location"] == "http://example.test/about/"
 
 
 @pytest.mark.parametrize("path", ["/main.py", "/main.py/hello", "/main.py?x=1", "/MAIN.py"])
-def test_main_py_is_never_returned_as_source(get, path: str) -> None:
+def test_main_py_is_never_returned_as_source(get: Fetch, path: str) -> None:
     response = get(path)
     assert "import" not in response.body
     assert response.status in (403, 404) or response.headers.get("x-served-by") == "python"
