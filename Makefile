@@ -43,7 +43,7 @@ setup: host-packages $(STAMP) $(COLLECTION)
 
 base-image: host-packages
 	$(call say,base image $(BASE_IMAGE))
-	CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE) 2>/dev/null || true)" scripts/base-image.sh $(SUITE)
+	scripts/base-image.sh $(SUITE)
 
 demo: setup base-image
 	$(call say,demo container $(DEMO_NAME) on 127.0.0.1:$(DEMO_PORT))

@@ -14,9 +14,9 @@ if podman image exists "$image"; then
 fi
 
 echo "base image: trying docker.io/library/debian:${suite}"
-if timeout 60 podman pull -q "docker.io/library/debian:${suite}" >/dev/null 2>&1; then
+if timeout 60 podman pull -q "docker.io/library/debian:${suite}" >/dev/null 2>&1 &&
+    container="$(podman run -d "docker.io/library/debian:${suite}" sleep infinity 2>/dev/null)"; then
     echo "base image: adding systemd and python3 to the pulled image"
-    container="$(podman run -d "docker.io/library/debian:${suite}" sleep infinity)"
     trap 'podman rm -f "$container" >/dev/null' EXIT
     podman exec "$container" bash -c \
         'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 systemd systemd-sysv >/dev/null'

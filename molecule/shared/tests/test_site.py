@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Iterator
+
 import pytest
 from conftest import GROUND_TRUTH_PORT, Fetch
 from testinfra.host import Host
+
+DOCUMENT_ROOT = "/var/www/hybrid"
+STRAY_FILES = ["other.py", "main.py~", "main.pyc", "index.php.bak", "page-1.php.swp", "index.php~", ".env"]
 
 # The core promise: behind the fallback the app sees exactly what it sees under
 # `WSGIScriptAlias /`. Each of these broke at least one naive configuration.
@@ -54,7 +60,7 @@ def test_distribution_default_site_is_disabled(host: Host) -> None:
 def test_static_file_is_served_as_is(host: Host, get: Fetch) -> None:
     response = get("/robots.txt")
     assert response.status == 200
-    assert response.body == host.file("/var/www/hybrid/robots.txt").content_string
+    assert response.body == host.file(DOCUMENT_ROOT + "/robots.txt").content_string
     assert "x-served-by" not in response.headers
 
 
@@ -94,3 +100,22 @@ def test_main_py_is_never_returned_as_source(get: Fetch, path: str) -> None:
     response = get(path)
     assert "import" not in response.body
     assert response.status in (403, 404) or response.headers.get("x-served-by") == "python"
+
+
+@pytest.fixture
+def stray_files(host: Host) -> Iterator[dict[str, str]]:
+    """Files an admin or an editor leaves in a DocumentRoot, each with a secret in it."""
+    files = {name: f"secret-{index}" for index, name in enumerate(STRAY_FILES)}
+    for name, secret in files.items():
+        host.run(f"printf %s {secret} > {shlex.quote(DOCUMENT_ROOT + '/' + name)}")
+    yield files
+    host.run("rm -f " + " ".join(shlex.quote(DOCUMENT_ROOT + "/" + name) for name in files))
+
+
+def test_python_sources_and_backup_copies_in_the_document_root_are_never_served(
+    get: Fetch, stray_files: dict[str, str]
+) -> None:
+    for name, secret in stray_files.items():
+        response = get("/" + name)
+        assert response.status == 403, f"/{name} answered {response.status}"
+        assert secret not in response.body
