@@ -17,11 +17,12 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: help setup host-packages base-image demo demo-clean test lint unit molecule
+.PHONY: help setup host-packages base-image demo demo-clean report test lint unit molecule
 
 help:
 	@echo "make demo        provision a local container with site.yml, serving on 127.0.0.1:$(DEMO_PORT)"
 	@echo "make demo-clean  remove the demo container"
+	@echo "make report      who serves each PHP page of the demo site now, PHP or Python"
 	@echo "make test        lint + unit tests + every Molecule scenario"
 
 host-packages:
@@ -57,11 +58,17 @@ demo: setup base-image
 	printf '\n\033[1m==> ansible-playbook site.yml\033[0m\n'; \
 	$(BIN)/ansible-playbook site.yml
 	$(call say,the site answers on http://127.0.0.1:$(DEMO_PORT))
-	@for path in /robots.txt / /page-1.php /anything/else; do \
+	@for path in /robots.txt / /page-1.php /page-2.php /anything/else; do \
 	    echo "\$$ curl -si http://127.0.0.1:$(DEMO_PORT)$$path"; \
 	    curl -si "http://127.0.0.1:$(DEMO_PORT)$$path" | grep -E '^(HTTP|X-Served-By|X-Hybrid-Environ)|<h1>|^User-agent' || true; \
 	    echo; \
 	done
+
+report: setup
+	$(call say,migration report of the demo site)
+	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE))"; \
+	$(BIN)/ansible-playbook hybrid.web.report -e hybrid_web_report_dir=$(CURDIR)/.cache/report
+	@echo "JSON and text: .cache/report/"
 
 demo-clean:
 	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE) 2>/dev/null || true)"; \
@@ -74,8 +81,8 @@ lint: setup
 	$(call say,ansible-lint (production profile))
 	$(BIN)/ansible-lint
 	$(call say,ruff)
-	$(BIN)/ruff check plugins tests molecule examples
-	$(BIN)/ruff format --check plugins tests molecule examples
+	$(BIN)/ruff check plugins tests molecule examples scripts
+	$(BIN)/ruff format --check plugins tests molecule examples scripts
 
 unit: setup
 	$(call say,unit tests)

@@ -37,6 +37,7 @@ def _respond(
         ("Content-Length", str(len(body))),
         ("X-Served-By", "python"),
         ("X-Hybrid-Environ", seen),
+        ("X-Hybrid-Process-Group", str(environ.get("mod_wsgi.process_group", ""))),
         *extra,
     ]
     start_response(status, headers)
@@ -52,6 +53,13 @@ def about(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
     return _respond(environ, start_response, "200 OK", _page("About (Python)", "<p>Moved from PHP to Python.</p>"))
 
 
+def page_2(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    # Moved from PHP: page-2.php still exists on disk (the rollback); the site's
+    # move list routes this URL here.
+    body = _page("Page 2 (Python)", "<p>This page moved from <code>page-2.php</code> to the Python app.</p>")
+    return _respond(environ, start_response, "200 OK", body)
+
+
 def old_about(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
     # application_uri() builds the URL from SCRIPT_NAME, as frameworks do: it is
     # where a wrong mount point would leak into what users see.
@@ -64,6 +72,7 @@ ROUTES: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {
     "/hello": hello,
     "/about/": about,
     "/old-about": old_about,
+    "/page-2.php": page_2,
 }
 
 

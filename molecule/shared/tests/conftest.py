@@ -1,4 +1,4 @@
-"""Requests made from inside the container under test, with curl, parsed once."""
+"""Requests made from inside the container under test, and what each host is expected to do."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from testinfra.host import Host
 HYBRID_PORT = 80
 GROUND_TRUTH_PORT = 8081
 HOST_HEADER = "example.test"
+DOCUMENT_ROOT = "/var/www/hybrid"
 
 
 @dataclass
@@ -20,6 +21,11 @@ class Response:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: str = ""
+
+    @property
+    def served_by(self) -> str:
+        """'php' or 'python' as the example pages say, '' for Apache itself (static files, errors)."""
+        return self.headers.get("x-served-by", "")
 
     @property
     def environ(self) -> dict[str, str]:
@@ -54,3 +60,34 @@ def get(host: Host) -> Fetch:
         return fetch(host, path, port, method)
 
     return _get
+
+
+@dataclass
+class Expect:
+    """What a host must do, from its inventory: the role inputs, and test_expect set by hand."""
+
+    mode: str
+    mount: str
+    php_prefix: str
+    moved: list[str]
+    extra_apps: list[dict[str, object]]
+    php_mode: str
+    main_app: str = "hybrid"
+    main_user: str = "hybrid-wsgi"
+
+    @property
+    def fallback(self) -> bool:
+        return self.mode in ("root", "cutover")
+
+
+@pytest.fixture(scope="module")
+def expect(host: Host) -> Expect:
+    variables = host.ansible.get_variables()
+    return Expect(
+        mode=variables.get("hybrid_site_mode", "root"),
+        mount=variables["test_expect"]["mount"],
+        php_prefix=variables["test_expect"]["php_prefix"],
+        moved=list(variables.get("hybrid_site_python_urls", [])),
+        extra_apps=list(variables.get("hybrid_site_extra_apps", [])),
+        php_mode=variables.get("php_mode", "fpm"),
+    )

@@ -1,19 +1,19 @@
-"""What every hybrid.web scenario must do, checked from inside the container."""
+"""What every hybrid.web host must do, in whichever mode its inventory sets, checked from inside it."""
 
 from __future__ import annotations
 
 import shlex
+import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import GROUND_TRUTH_PORT, Fetch
+from conftest import DOCUMENT_ROOT, GROUND_TRUTH_PORT, Expect, Fetch
 from testinfra.host import Host
 
-DOCUMENT_ROOT = "/var/www/hybrid"
 STRAY_FILES = ["other.py", "main.py~", "main.pyc", "index.php.bak", "page-1.php.swp", "index.php~", ".env"]
 
 # The core promise: behind the fallback the app sees exactly what it sees under
-# `WSGIScriptAlias /`. Each of these broke at least one naive configuration.
+# WSGIScriptAlias at its mount point. Each of these broke a naive configuration.
 SAME_AS_WSGISCRIPTALIAS = [
     "/some/url",
     "/some/url/",
@@ -35,18 +35,40 @@ SAME_AS_WSGISCRIPTALIAS = [
 ]
 
 
-@pytest.mark.parametrize("service", ["apache2", "php8.2-fpm"])
-def test_service_is_running_and_enabled(host: Host, service: str) -> None:
-    unit = host.service(service)
-    assert unit.is_running
-    assert unit.is_enabled
+def _daemon_users(host: Host, group: str) -> set[str]:
+    lines = host.run(f"ps -eo user:32,args | grep '[(]wsgi:{group})'").stdout.splitlines()
+    return {line.split()[0] for line in lines}
 
 
-def test_python_runs_in_its_daemon_process_group_as_its_own_user(host: Host, get: Fetch) -> None:
-    get("/hello")  # the daemon processes start with Apache; make sure one served
-    processes = host.run("ps -eo user:32,args | grep '[(]wsgi:hybrid)'").stdout.splitlines()
-    assert processes, "no (wsgi:hybrid) daemon process"
-    assert {line.split()[0] for line in processes} == {"hybrid-wsgi"}
+def _daemon_pids(host: Host, group: str) -> set[str]:
+    lines = host.run(f"ps -eo pid,args | grep '[(]wsgi:{group})'").stdout.splitlines()
+    return {line.split()[0] for line in lines}
+
+
+def test_apache_runs_with_the_mpm_the_php_mode_needs(host: Host, expect: Expect) -> None:
+    assert host.service("apache2").is_running
+    assert host.service("apache2").is_enabled
+    mpm = "prefork" if expect.php_mode == "mod_php" else "event"
+    assert f"mpm_{mpm}_module" in host.run("apache2ctl -M").stdout
+
+
+def test_php_runs_the_way_the_php_mode_says(host: Host, expect: Expect) -> None:
+    modules = host.run("apache2ctl -M").stdout
+    if expect.php_mode == "fpm":
+        assert host.service("php8.2-fpm").is_running
+        assert host.service("php8.2-fpm").is_enabled
+        assert "php_module" not in modules
+    else:
+        assert not host.service("php8.2-fpm").is_running
+        assert "php_module" in modules
+
+
+def test_each_app_runs_in_its_own_daemon_process_group_as_its_own_user(host: Host, get: Fetch, expect: Expect) -> None:
+    get(expect.mount + "/hello")
+    assert _daemon_users(host, expect.main_app) == {expect.main_user}
+    for app in expect.extra_apps:
+        get(f"/{app['name']}/hello")
+        assert _daemon_users(host, str(app["name"])) == {app.get("user", f"{app['name']}-wsgi")}
 
 
 def test_embedded_mode_is_disabled_server_wide(host: Host) -> None:
@@ -57,65 +79,129 @@ def test_distribution_default_site_is_disabled(host: Host) -> None:
     assert not host.file("/etc/apache2/sites-enabled/000-default.conf").exists
 
 
-def test_static_file_is_served_as_is(host: Host, get: Fetch) -> None:
-    response = get("/robots.txt")
+def test_static_file_is_served_as_is(host: Host, get: Fetch, expect: Expect) -> None:
+    response = get(expect.php_prefix + "/robots.txt")
     assert response.status == 200
-    assert response.body == host.file(DOCUMENT_ROOT + "/robots.txt").content_string
-    assert "x-served-by" not in response.headers
+    assert response.body == host.file(DOCUMENT_ROOT + expect.php_prefix + "/robots.txt").content_string
+    assert response.served_by == ""
 
 
-@pytest.mark.parametrize(("path", "marker"), [("/", "Legacy PHP site: home"), ("/page-1.php", "Page 1 (PHP)")])
-def test_php_pages_are_rendered_by_php(get: Fetch, path: str, marker: str) -> None:
-    response = get(path)
-    assert response.status == 200
-    assert response.headers.get("x-served-by") == "php"
-    assert marker in response.body
-    assert "<?php" not in response.body
+def test_php_pages_are_rendered_by_php(get: Fetch, expect: Expect) -> None:
+    page = get(expect.php_prefix + "/page-1.php?name=Ada")
+    assert (page.status, page.served_by) == (200, "php")
+    assert "Hello, Ada." in page.body
+    home = get(expect.php_prefix + "/")
+    if expect.mode == "cutover":
+        assert home.served_by == "python", "after the cut-over Python owns /"
+        assert home.environ["PATH_INFO"] == "/"
+    else:
+        assert (home.status, home.served_by) == (200, "php")
+        assert "Legacy PHP site: home" in home.body
+        assert "<?php" not in home.body
 
 
-def test_unknown_url_goes_to_python_mounted_at_the_root(get: Fetch) -> None:
+def test_unknown_url_under_the_mount_point_goes_to_python(get: Fetch, expect: Expect) -> None:
+    response = get(expect.mount + "/anything/else")
+    assert (response.status, response.served_by) == (404, "python")
+    assert response.environ == {"SCRIPT_NAME": expect.mount, "PATH_INFO": "/anything/else", "QUERY_STRING": ""}
+
+
+def test_unknown_url_outside_a_sub_url_mount_stays_with_apache(get: Fetch, expect: Expect) -> None:
+    if expect.mode != "suburl":
+        pytest.skip("only a sub-URL mount leaves unknown URLs to Apache")
     response = get("/anything/else")
-    assert response.status == 404
-    assert response.headers["x-served-by"] == "python"
-    assert response.environ == {"SCRIPT_NAME": "", "PATH_INFO": "/anything/else", "QUERY_STRING": ""}
+    assert (response.status, response.served_by) == (404, "")
 
 
 @pytest.mark.parametrize("path", SAME_AS_WSGISCRIPTALIAS)
-def test_app_sees_what_it_sees_under_wsgiscriptalias(get: Fetch, path: str) -> None:
-    hybrid = get(path)
-    truth = get(path, port=GROUND_TRUTH_PORT)
-    assert hybrid.headers.get("x-served-by") == "python", f"{path} did not reach Python: {hybrid.status}"
+def test_app_sees_what_it_sees_under_wsgiscriptalias(get: Fetch, expect: Expect, path: str) -> None:
+    url = expect.mount + path
+    hybrid = get(url)
+    truth = get(url, port=GROUND_TRUTH_PORT)
+    assert hybrid.served_by == "python", f"{url} did not reach Python: {hybrid.status}"
     assert (hybrid.status, hybrid.environ) == (truth.status, truth.environ)
     assert hybrid.headers.get("location") == truth.headers.get("location")
 
 
-def test_redirect_location_does_not_leak_main_py(get: Fetch) -> None:
-    response = get("/old-about")
+def test_the_mount_point_itself_goes_to_python_when_python_owns_it(get: Fetch, expect: Expect) -> None:
+    if expect.mode == "root":
+        pytest.skip("in root mode the directory index (PHP) keeps the mount point's own URL")
+    url = expect.mount + "/"
+    hybrid = get(url)
+    truth = get(url, port=GROUND_TRUTH_PORT)
+    assert hybrid.served_by == "python"
+    assert (hybrid.status, hybrid.environ) == (truth.status, truth.environ)
+
+
+def test_redirect_location_does_not_leak_main_py(get: Fetch, expect: Expect) -> None:
+    response = get(expect.mount + "/old-about")
     assert response.status == 301
-    assert response.headers["location"] == "http://example.test/about/"
+    assert response.headers["location"] == f"http://example.test{expect.mount}/about/"
 
 
 @pytest.mark.parametrize("path", ["/main.py", "/main.py/hello", "/main.py?x=1", "/MAIN.py"])
-def test_main_py_is_never_returned_as_source(get: Fetch, path: str) -> None:
-    response = get(path)
+def test_main_py_is_never_returned_as_source(get: Fetch, expect: Expect, path: str) -> None:
+    response = get(expect.mount + path)
     assert "import" not in response.body
-    assert response.status in (403, 404) or response.headers.get("x-served-by") == "python"
+    assert response.status in (403, 404) or response.served_by == "python"
 
 
 @pytest.fixture
-def stray_files(host: Host) -> Iterator[dict[str, str]]:
+def stray_files(host: Host, expect: Expect) -> Iterator[dict[str, str]]:
     """Files an admin or an editor leaves in a DocumentRoot, each with a secret in it."""
+    directory = DOCUMENT_ROOT + expect.php_prefix
     files = {name: f"secret-{index}" for index, name in enumerate(STRAY_FILES)}
     for name, secret in files.items():
-        host.run(f"printf %s {secret} > {shlex.quote(DOCUMENT_ROOT + '/' + name)}")
+        host.run(f"printf %s {secret} > {shlex.quote(directory + '/' + name)}")
     yield files
-    host.run("rm -f " + " ".join(shlex.quote(DOCUMENT_ROOT + "/" + name) for name in files))
+    host.run("rm -f " + " ".join(shlex.quote(directory + "/" + name) for name in files))
 
 
 def test_python_sources_and_backup_copies_in_the_document_root_are_never_served(
-    get: Fetch, stray_files: dict[str, str]
+    get: Fetch, expect: Expect, stray_files: dict[str, str]
 ) -> None:
     for name, secret in stray_files.items():
-        response = get("/" + name)
-        assert response.status == 403, f"/{name} answered {response.status}"
+        response = get(expect.php_prefix + "/" + name)
+        assert response.status == 403, f"{expect.php_prefix}/{name} answered {response.status}"
         assert secret not in response.body
+
+
+def test_moved_urls_go_to_python_while_their_php_files_stay(host: Host, get: Fetch, expect: Expect) -> None:
+    if not expect.moved:
+        pytest.skip("nothing moved on this host")
+    for moved in expect.moved:
+        assert host.file(DOCUMENT_ROOT + moved + ("index.php" if moved.endswith("/") else "")).exists
+        response = get(moved)
+        assert response.served_by == "python", f"{moved} answered by {response.served_by or 'Apache'}"
+        assert response.environ["PATH_INFO"] == moved
+    assert get("/page-2.php").body.count("Page 2 (Python)") == 1
+    assert get("/shop/cart.php").served_by == "python"
+    assert get("/page-1.php").served_by == "php", "an unmoved page must stay with PHP"
+
+
+def test_extra_apps_answer_at_their_mount_points(get: Fetch, expect: Expect) -> None:
+    if not expect.extra_apps:
+        pytest.skip("no extra apps on this host")
+    for app in expect.extra_apps:
+        response = get(f"/{app['name']}/hello?x=1")
+        assert (response.status, response.served_by) == (200, "python")
+        assert response.environ == {"SCRIPT_NAME": f"/{app['name']}", "PATH_INFO": "/hello", "QUERY_STRING": "x=1"}
+        assert response.headers["x-hybrid-process-group"] == app["name"]
+    assert get("/hello").headers["x-hybrid-process-group"] == expect.main_app
+
+
+def test_restarting_one_app_leaves_the_other_running(host: Host, get: Fetch, expect: Expect) -> None:
+    if not expect.extra_apps:
+        pytest.skip("no second app on this host")
+    api = str(expect.extra_apps[0]["name"])
+    get("/hello")
+    get(f"/{api}/hello")
+    main_before, api_before = _daemon_pids(host, expect.main_app), _daemon_pids(host, api)
+    host.run(f"touch {DOCUMENT_ROOT}/{api}/main.py")
+    deadline = time.monotonic() + 20
+    while _daemon_pids(host, api) & api_before and time.monotonic() < deadline:
+        get(f"/{api}/hello")
+        time.sleep(0.5)
+    assert not _daemon_pids(host, api) & api_before, "the touched app's daemon did not restart"
+    assert get(f"/{api}/hello").served_by == "python"
+    assert _daemon_pids(host, expect.main_app) == main_before, "the other app's daemon restarted too"

@@ -1,0 +1,154 @@
+# Copyright: hybrid.web contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: wsgi_apps
+short_description: Check and complete the list of Python apps of a hybrid site
+version_added: 0.1.0
+description:
+  - Takes the Python apps of a site (the main app first, then any extra apps) and returns them completed with their
+    defaults and their mount point (from M(hybrid.web.mount_point) applied to each C(wrapper_url)).
+  - Refuses, naming the app, the field and the rule, anything that would let two apps collide (same name, mount
+    point, wrapper, home or daemon user), run Python as C(root) or as Apache's or PHP's C(www-data), or break the
+    rendered configuration (a bad C(module:callable), a relative or unnormalised path, an unknown field).
+positional: _input
+options:
+  _input:
+    description:
+      - List of apps. Each is a dict with C(name), C(wrapper_url), C(wsgi_app) and C(app_dir), and optionally
+        C(app_src) (default C('')), C(user) (default C(<name>-wsgi)), C(group) (default the user),
+        C(processes) (default 1) and C(threads) (default 15).
+    type: list
+    elements: dict
+    required: true
+author:
+  - hybrid.web contributors
+"""
+
+EXAMPLES = r"""
+- name: The main app at the site root and an API at /api
+  ansible.builtin.debug:
+    msg: >-
+      {{ [
+           {'name': 'site', 'wrapper_url': '/main.py', 'wsgi_app': 'site.wsgi:application', 'app_dir': '/srv/site'},
+           {'name': 'api', 'wrapper_url': '/api/main.py', 'wsgi_app': 'api.wsgi:app', 'app_dir': '/srv/api'},
+         ] | hybrid.web.wsgi_apps }}
+"""
+
+RETURN = r"""
+_value:
+  description: The apps, each with every field set and C(mount_point) added.
+  type: list
+  elements: dict
+"""
+
+import posixpath
+import re
+from collections.abc import Mapping
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.hybrid.web.plugins.filter.mount_point import mount_point
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_ACCOUNT = re.compile(r"^[a-z_][a-z0-9_-]*$")
+_WSGI_APP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$")
+_PRIVILEGED = ("root", "www-data")
+_REQUIRED = ("name", "wrapper_url", "wsgi_app", "app_dir")
+_OPTIONAL = ("app_src", "user", "group", "processes", "threads")
+# Fields no two apps may share.
+_UNIQUE = ("name", "mount_point", "wrapper_url", "app_dir", "user")
+
+
+def _fail(label: str, message: str) -> AnsibleFilterError:
+    return AnsibleFilterError(f"hybrid.web.wsgi_apps: {label}: {message}")
+
+
+def _check_path(label: str, field: str, value: object) -> str:
+    if not isinstance(value, str) or not value.startswith("/") or value == "/" or posixpath.normpath(value) != value:
+        raise _fail(label, f"{field}={value!r} must be an absolute, normalised path other than '/'")
+    return value
+
+
+def _check_count(label: str, field: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _fail(label, f"{field}={value!r} must be a whole number of at least 1")
+    return value
+
+
+def _complete(index: int, app: object) -> dict[str, object]:
+    label = f"app #{index + 1}"
+    if not isinstance(app, Mapping):
+        raise _fail(label, f"each app must be a dict, not {type(app).__name__}")
+    name = app.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise _fail(label, f"name={name!r} must use letters, digits, '-' and '_', starting with a letter or digit")
+    label = f"app {name!r}"
+    unknown = sorted(set(app) - set(_REQUIRED) - set(_OPTIONAL))
+    if unknown:
+        raise _fail(label, f"unknown field(s) {', '.join(unknown)}; known: {', '.join(_REQUIRED + _OPTIONAL)}")
+    missing = [field for field in _REQUIRED if field not in app]
+    if missing:
+        raise _fail(label, f"missing field(s) {', '.join(missing)}")
+    wsgi_app = app["wsgi_app"]
+    if not isinstance(wsgi_app, str) or not _WSGI_APP.match(wsgi_app):
+        raise _fail(label, f"wsgi_app={wsgi_app!r} must be module:callable, e.g. 'myproject.wsgi:application'")
+    try:
+        mount = mount_point(app["wrapper_url"])
+    except AnsibleFilterError as error:
+        raise _fail(label, f"wrapper_url: {error}") from error
+    user = app.get("user", f"{name}-wsgi")
+    group = app.get("group", user)
+    for field, account in (("user", user), ("group", group)):
+        if not isinstance(account, str) or not _ACCOUNT.match(account):
+            raise _fail(label, f"{field}={account!r} is not a valid account name")
+        if account in _PRIVILEGED:
+            raise _fail(label, f"{field}={account!r}: the Python daemon needs its own unprivileged account")
+    app_src = app.get("app_src", "")
+    if not isinstance(app_src, str):
+        raise _fail(label, f"app_src={app_src!r} must be a string")
+    module, _, callable_name = wsgi_app.partition(":")
+    return {
+        "name": name,
+        "wrapper_url": app["wrapper_url"],
+        "mount_point": mount,
+        "wsgi_app": wsgi_app,
+        "wsgi_module": module,
+        "wsgi_callable": callable_name,
+        "app_dir": _check_path(label, "app_dir", app["app_dir"]),
+        "app_src": app_src,
+        "user": user,
+        "group": group,
+        "processes": _check_count(label, "processes", app.get("processes", 1)),
+        "threads": _check_count(label, "threads", app.get("threads", 15)),
+    }
+
+
+def wsgi_apps(apps: object) -> list[dict[str, object]]:
+    """Return the apps completed with defaults and mount points, or fail on the first conflict."""
+    if not isinstance(apps, list) or not apps:
+        raise _fail("apps", f"expected a non-empty list of apps, got {apps!r}")
+    completed = [_complete(index, app) for index, app in enumerate(apps)]
+    for field in _UNIQUE:
+        seen: dict[object, str] = {}
+        for app in completed:
+            value = app[field]
+            if value in seen:
+                raise _fail(f"app {app['name']!r}", f"{field}={value!r} is already used by app {seen[value]!r}")
+            seen[value] = str(app["name"])
+    for app in completed:
+        for other in completed:
+            if app is not other and f"{app['app_dir']}/".startswith(f"{other['app_dir']}/"):
+                raise _fail(
+                    f"app {app['name']!r}", f"app_dir={app['app_dir']!r} lies inside app {other['name']!r}'s home"
+                )
+    return completed
+
+
+class FilterModule:
+    """hybrid.web filters."""
+
+    def filters(self) -> dict[str, object]:
+        return {"wsgi_apps": wsgi_apps}

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.hybrid.web.plugins.filter.wsgi_apps import FilterModule, wsgi_apps
+
+SITE = {"name": "site", "wrapper_url": "/main.py", "wsgi_app": "site.wsgi:application", "app_dir": "/srv/site"}
+API = {"name": "api", "wrapper_url": "/api/main.py", "wsgi_app": "api.app:app", "app_dir": "/srv/api"}
+
+
+def test_apps_are_completed_with_defaults_and_mount_points() -> None:
+    assert wsgi_apps([SITE, {**API, "user": "apiuser", "processes": 2, "threads": 4, "app_src": "/src/api"}]) == [
+        {
+            "name": "site",
+            "wrapper_url": "/main.py",
+            "mount_point": "",
+            "wsgi_app": "site.wsgi:application",
+            "wsgi_module": "site.wsgi",
+            "wsgi_callable": "application",
+            "app_dir": "/srv/site",
+            "app_src": "",
+            "user": "site-wsgi",
+            "group": "site-wsgi",
+            "processes": 1,
+            "threads": 15,
+        },
+        {
+            "name": "api",
+            "wrapper_url": "/api/main.py",
+            "mount_point": "/api",
+            "wsgi_app": "api.app:app",
+            "wsgi_module": "api.app",
+            "wsgi_callable": "app",
+            "app_dir": "/srv/api",
+            "app_src": "/src/api",
+            "user": "apiuser",
+            "group": "apiuser",
+            "processes": 2,
+            "threads": 4,
+        },
+    ]
+
+
+def _error(apps: object) -> str:
+    with pytest.raises(AnsibleFilterError) as error:
+        wsgi_apps(apps)
+    return str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"name": "my app"},
+            "app #1: name='my app' must use letters, digits, '-' and '_', starting with a letter or digit",
+        ),
+        (
+            {"wsgi_app": "site.wsgi"},
+            "app 'site': wsgi_app='site.wsgi' must be module:callable, e.g. 'myproject.wsgi:application'",
+        ),
+        (
+            {"wsgi_app": "site-app:application"},
+            "app 'site': wsgi_app='site-app:application' must be module:callable, e.g. 'myproject.wsgi:application'",
+        ),
+        ({"app_dir": "srv/site"}, "app 'site': app_dir='srv/site' must be an absolute, normalised path other than '/'"),
+        (
+            {"app_dir": "/srv/../etc"},
+            "app 'site': app_dir='/srv/../etc' must be an absolute, normalised path other than '/'",
+        ),
+        ({"app_dir": "/"}, "app 'site': app_dir='/' must be an absolute, normalised path other than '/'"),
+        ({"user": "root"}, "app 'site': user='root': the Python daemon needs its own unprivileged account"),
+        ({"user": "www-data"}, "app 'site': user='www-data': the Python daemon needs its own unprivileged account"),
+        ({"group": "root"}, "app 'site': group='root': the Python daemon needs its own unprivileged account"),
+        ({"user": "Bad User"}, "app 'site': user='Bad User' is not a valid account name"),
+        ({"processes": 0}, "app 'site': processes=0 must be a whole number of at least 1"),
+        ({"threads": "15"}, "app 'site': threads='15' must be a whole number of at least 1"),
+        ({"threads": True}, "app 'site': threads=True must be a whole number of at least 1"),
+        ({"app_src": None}, "app 'site': app_src=None must be a string"),
+        (
+            {"procs": 2},
+            "app 'site': unknown field(s) procs; known: "
+            "name, wrapper_url, wsgi_app, app_dir, app_src, user, group, processes, threads",
+        ),
+        (
+            {"wrapper_url": "/legacy/../main.py"},
+            "app 'site': wrapper_url: hybrid.web.mount_point: '/legacy/../main.py' is not a valid main.py URL path: "
+            "it must not contain '.' or '..' segments",
+        ),
+    ],
+)
+def test_a_bad_field_is_refused_with_the_app_field_and_rule(changes: dict[str, object], message: str) -> None:
+    assert _error([{**SITE, **changes}]) == f"hybrid.web.wsgi_apps: {message}"
+
+
+def test_a_missing_field_is_named() -> None:
+    app = {key: value for key, value in SITE.items() if key != "wsgi_app"}
+    assert _error([app]) == "hybrid.web.wsgi_apps: app 'site': missing field(s) wsgi_app"
+
+
+@pytest.mark.parametrize(
+    ("api_changes", "message"),
+    [
+        ({"name": "site"}, "app 'site': name='site' is already used by app 'site'"),
+        ({"wrapper_url": "/app.py"}, "app 'api': mount_point='' is already used by app 'site'"),
+        ({"app_dir": "/srv/site"}, "app 'api': app_dir='/srv/site' is already used by app 'site'"),
+        ({"user": "site-wsgi"}, "app 'api': user='site-wsgi' is already used by app 'site'"),
+        ({"app_dir": "/srv/site/api"}, "app 'api': app_dir='/srv/site/api' lies inside app 'site''s home"),
+    ],
+)
+def test_two_apps_may_not_collide(api_changes: dict[str, object], message: str) -> None:
+    assert _error([SITE, {**API, **api_changes}]) == f"hybrid.web.wsgi_apps: {message}"
+
+
+@pytest.mark.parametrize("apps", [[], None, "site", [["site"]]])
+def test_input_that_is_not_a_list_of_apps_is_refused(apps: object) -> None:
+    assert _error(apps).startswith("hybrid.web.wsgi_apps: ")
+
+
+def test_the_filter_is_registered_under_its_documented_name() -> None:
+    assert FilterModule().filters() == {"wsgi_apps": wsgi_apps}
