@@ -11,13 +11,15 @@ DEMO_NAME   := hybrid-demo
 DEMO_PORT   := 8080
 COLLECTION  := .cache/collections/ansible_collections/hybrid/web
 STAMP       := $(VENV)/.installed
+# `make molecule MOLECULE_SCENARIO=modes` runs one scenario; empty runs them all.
+MOLECULE_SCENARIO :=
 
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: help setup host-packages base-image demo demo-clean report test lint unit molecule
+.PHONY: help setup host-packages base-image demo demo-clean report test lint unit sanity collection-install molecule
 
 help:
 	@echo "make demo        provision a local container with site.yml, serving on 127.0.0.1:$(DEMO_PORT)"
@@ -80,18 +82,40 @@ lint: setup
 	$(BIN)/yamllint --strict .
 	$(call say,ansible-lint (production profile))
 	$(BIN)/ansible-lint
+	$(call say,antsibull-changelog lint)
+	$(BIN)/antsibull-changelog lint
 	$(call say,ruff)
 	$(BIN)/ruff check plugins tests molecule examples scripts
 	$(BIN)/ruff format --check plugins tests molecule examples scripts
+	$(call say,mypy (strict) on the plugins and scripts)
+	cd .cache/collections && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml \
+	    --explicit-package-bases -p ansible_collections.hybrid.web.plugins
+	$(BIN)/mypy --config-file pyproject.toml scripts/role_docs.py
 
 unit: setup
 	$(call say,unit tests)
 	$(BIN)/pytest tests/unit
+	$(call say,role variable tables in README.md match the argument specs)
+	$(BIN)/python scripts/role_docs.py --check
 
-molecule: setup base-image
-	$(call say,molecule test --all)
+sanity: setup
+	$(call say,ansible-test sanity and units)
+	scripts/ansible-test.sh
+
+# The `installed` scenario uses the collection as users get it: built, then installed from the tarball.
+collection-install: setup
+	$(call say,ansible-galaxy collection build and install into .cache/installed-collections)
+	rm -rf .cache/dist .cache/installed-collections
+	$(BIN)/ansible-galaxy collection build --output-path .cache/dist .
+	@if tar tzf .cache/dist/hybrid-web-*.tar.gz | grep -E '^(\.|molecule/|tests/|examples/|bench/|scripts/|inventories/)'; then \
+	    echo "the collection tarball carries development files (see build_ignore in galaxy.yml)"; exit 1; fi
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.cache/installed-collections $(BIN)/ansible-galaxy collection install \
+	    --force --collections-path .cache/installed-collections .cache/dist/hybrid-web-*.tar.gz
+
+molecule: setup base-image collection-install
+	$(call say,molecule test $(if $(MOLECULE_SCENARIO),-s $(MOLECULE_SCENARIO),--all))
 	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE))"; \
-	$(BIN)/molecule test --all
+	$(BIN)/molecule test $(if $(MOLECULE_SCENARIO),-s $(MOLECULE_SCENARIO),--all)
 
-test: lint unit molecule
+test: lint unit sanity molecule
 	$(call say,make test passed)

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the README's role variable tables from each role's meta/argument_specs.yml (the one source).
 
 scripts/role_docs.py          rewrite README.md between the ROLE VARIABLES markers

@@ -1,5 +1,5 @@
 # Copyright: hybrid.web contributors
-# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ options:
     type: string
     required: true
 author:
-  - hybrid.web contributors
+  - hybrid.web maintainers (@hybrid-web)
 """
 
 EXAMPLES = r"""

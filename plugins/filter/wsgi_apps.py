@@ -1,5 +1,5 @@
 # Copyright: hybrid.web contributors
-# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ options:
     elements: dict
     required: true
 author:
-  - hybrid.web contributors
+  - hybrid.web maintainers (@hybrid-web)
 """
 
 EXAMPLES = r"""
@@ -109,7 +109,7 @@ def _complete(index: int, app: object) -> dict[str, object]:
     app_src = app.get("app_src", "")
     if not isinstance(app_src, str):
         raise _fail(label, f"app_src={app_src!r} must be a string")
-    module, _, callable_name = wsgi_app.partition(":")
+    module, _colon, callable_name = wsgi_app.partition(":")
     return {
         "name": name,
         "wrapper_url": app["wrapper_url"],

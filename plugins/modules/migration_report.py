@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright: hybrid.web contributors
-# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ options:
     type: path
     required: false
 author:
-  - hybrid.web contributors
+  - hybrid.web maintainers (@hybrid-web)
 """
 
 EXAMPLES = r"""
@@ -225,7 +225,7 @@ def confirm(entries: list[dict[str, Any]], port: int, server_name: str, access_l
     for entry in entries:
         entry["status"] = _request(f"http://127.0.0.1:{port}{entry['url']}", server_name, agent)
     handlers: list[str] = []
-    for _ in range(20):
+    for _attempt in range(20):
         with open(access_log, encoding="utf-8", errors="replace") as log:
             handlers = [line.rsplit(" ", 1)[-1].strip() for line in log if f'"{agent}"' in line]
         if len(handlers) >= len(entries):

@@ -33,20 +33,38 @@ class Response:
         return json.loads(self.headers["x-hybrid-environ"])
 
 
-def fetch(host: Host, path: str, port: int = HYBRID_PORT, method: str = "GET") -> Response:
+BOUNDARY = "--hybrid-web-test-boundary--"
+
+
+def _curl(path: str, port: int, method: str) -> str:
     # --path-as-is: send dot segments and double slashes to Apache untouched.
-    command = "curl -sS --path-as-is -i -X {} -H {} {}".format(
+    return "curl -sS --path-as-is -i -X {} -H {} {}".format(
         method, shlex.quote(f"Host: {HOST_HEADER}"), shlex.quote(f"http://127.0.0.1:{port}{path}")
     )
-    result = host.run(command)
-    assert result.rc == 0, f"{command}: {result.stderr}"
-    head, _, body = result.stdout.partition("\r\n\r\n")
+
+
+def _parse(raw: str) -> Response:
+    head, _separator, body = raw.partition("\r\n\r\n")
     status_line, *header_lines = head.split("\r\n")
     headers = {}
     for line in header_lines:
-        name, _, value = line.partition(":")
+        name, _colon, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     return Response(status=int(status_line.split()[1]), headers=headers, body=body)
+
+
+def fetch_many(host: Host, requests: list[tuple[str, int]], method: str = "GET") -> list[Response]:
+    """Make the requests from inside the host in one command (each command costs a connection)."""
+    script = "; ".join(f"{_curl(path, port, method)}; printf %s {shlex.quote(BOUNDARY)}" for path, port in requests)
+    result = host.run(script)
+    assert result.rc == 0, f"{script}: {result.stderr}"
+    raws = result.stdout.split(BOUNDARY)[: len(requests)]
+    assert len(raws) == len(requests), result.stdout
+    return [_parse(raw) for raw in raws]
+
+
+def fetch(host: Host, path: str, port: int = HYBRID_PORT, method: str = "GET") -> Response:
+    return fetch_many(host, [(path, port)], method)[0]
 
 
 Fetch = Callable[..., Response]
@@ -90,4 +108,20 @@ def expect(host: Host) -> Expect:
         moved=list(variables.get("hybrid_site_python_urls", [])),
         extra_apps=list(variables.get("hybrid_site_extra_apps", [])),
         php_mode=variables.get("php_mode", "fpm"),
+        main_app=variables["test_expect"].get("main_app", "hybrid"),
+        main_user=variables["test_expect"].get("main_user", "hybrid-wsgi"),
     )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """On a failure, attach what the host logged: Apache's journal and error logs, php-fpm's journal."""
+    report = yield
+    host = item.funcargs.get("host") if hasattr(item, "funcargs") else None
+    if report.failed and call.when == "call" and host is not None:
+        logs = host.run(
+            "journalctl --no-pager -n 30 -u apache2 -u 'php*-fpm'; "
+            "tail -n 30 /var/log/apache2/error.log /var/log/apache2/*-error.log"
+        )
+        report.sections.append(("host logs", logs.stdout + logs.stderr))
+    return report
