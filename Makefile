@@ -49,7 +49,7 @@ base-image: host-packages
 	scripts/base-image.sh $(SUITE)
 
 demo: setup base-image
-	$(call say,demo container $(DEMO_NAME) on 127.0.0.1:$(DEMO_PORT))
+	$(call say,[demo 1/2] container $(DEMO_NAME) on 127.0.0.1:$(DEMO_PORT))
 	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE))"; \
 	if ! podman container exists $(DEMO_NAME); then \
 	    podman run -d --name $(DEMO_NAME) --hostname $(DEMO_NAME) --systemd=always \
@@ -57,7 +57,7 @@ demo: setup base-image
 	fi; \
 	podman start $(DEMO_NAME) >/dev/null; \
 	podman exec $(DEMO_NAME) systemctl is-system-running --wait >/dev/null || true; \
-	printf '\n\033[1m==> ansible-playbook site.yml\033[0m\n'; \
+	printf '\n\033[1m==> [demo 2/2] ansible-playbook site.yml\033[0m\n'; \
 	$(BIN)/ansible-playbook site.yml
 	$(call say,the site answers on http://127.0.0.1:$(DEMO_PORT))
 	@for path in /robots.txt / /page-1.php /page-2.php /anything/else; do \
@@ -78,7 +78,7 @@ demo-clean:
 	@echo "demo container $(DEMO_NAME) removed"
 
 lint: setup
-	$(call say,yamllint)
+	$(call say,[test 1/4: lint] yamllint)
 	$(BIN)/yamllint --strict .
 	$(call say,ansible-lint (production profile))
 	$(BIN)/ansible-lint
@@ -93,13 +93,13 @@ lint: setup
 	$(BIN)/mypy --config-file pyproject.toml scripts/role_docs.py
 
 unit: setup
-	$(call say,unit tests)
+	$(call say,[test 2/4: unit] pytest)
 	$(BIN)/pytest tests/unit
 	$(call say,role variable tables in README.md match the argument specs)
 	$(BIN)/python scripts/role_docs.py --check
 
 sanity: setup
-	$(call say,ansible-test sanity and units)
+	$(call say,[test 3/4: sanity] ansible-test sanity and units)
 	scripts/ansible-test.sh
 
 # The `installed` scenario uses the collection as users get it: built, then installed from the tarball.
@@ -113,7 +113,7 @@ collection-install: setup
 	    --force --collections-path .cache/installed-collections .cache/dist/hybrid-web-*.tar.gz
 
 molecule: setup base-image collection-install
-	$(call say,molecule test $(if $(MOLECULE_SCENARIO),-s $(MOLECULE_SCENARIO),--all))
+	$(call say,[test 4/4: molecule] molecule test $(if $(MOLECULE_SCENARIO),-s $(MOLECULE_SCENARIO),--all) (scenarios: $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))))
 	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE))"; \
 	$(BIN)/molecule test $(if $(MOLECULE_SCENARIO),-s $(MOLECULE_SCENARIO),--all)
 

@@ -82,7 +82,10 @@ def test_distribution_default_site_is_disabled(host: Host) -> None:
 def test_static_file_is_served_as_is(host: Host, get: Fetch, expect: Expect) -> None:
     response = get(expect.php_prefix + "/robots.txt")
     assert response.status == 200
-    assert response.body == host.file(DOCUMENT_ROOT + expect.php_prefix + "/robots.txt").content_string
+    # content_string drops the file's final newline, as `check_output` does.
+    on_disk = host.file(DOCUMENT_ROOT + expect.php_prefix + "/robots.txt").content_string
+    assert response.body.rstrip("\n") == on_disk.rstrip("\n")
+    assert "Disallow: /private/" in response.body
     assert response.served_by == ""
 
 
