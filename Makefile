@@ -11,6 +11,7 @@ DEMO_NAME   := hybrid-demo
 DEMO_PORT   := 8080
 COLLECTION  := .cache/collections/ansible_collections/hybrid/web
 STAMP       := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 # `make molecule MOLECULE_SCENARIO=modes` runs one scenario; empty runs them all.
 MOLECULE_SCENARIO :=
 
@@ -19,13 +20,15 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: help setup host-packages base-image demo demo-clean report test lint unit sanity collection-install molecule
+.PHONY: help setup host-packages base-image demo demo-clean report test lint unit sanity collection-install molecule bench bench-clean
 
 help:
 	@echo "make demo        provision a local container with site.yml, serving on 127.0.0.1:$(DEMO_PORT)"
 	@echo "make demo-clean  remove the demo container"
 	@echo "make report      who serves each PHP page of the demo site now, PHP or Python"
 	@echo "make test        lint + unit tests + every Molecule scenario"
+	@echo "make bench       benchmark the defaults against mod_php + prefork + embedded Python (about 8 min; bench/results/)"
+	@echo "make bench-clean remove the bench containers"
 
 host-packages:
 	$(call say,host packages (podman, runc, debootstrap, curl, wrk))
@@ -85,12 +88,12 @@ lint: setup
 	$(call say,antsibull-changelog lint)
 	$(BIN)/antsibull-changelog lint
 	$(call say,ruff)
-	$(BIN)/ruff check plugins tests molecule examples scripts
-	$(BIN)/ruff format --check plugins tests molecule examples scripts
+	$(BIN)/ruff check plugins tests molecule examples scripts bench
+	$(BIN)/ruff format --check plugins tests molecule examples scripts bench
 	$(call say,mypy (strict) on the plugins and scripts)
 	cd .cache/collections && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml \
 	    --explicit-package-bases -p ansible_collections.hybrid.web.plugins
-	$(BIN)/mypy --config-file pyproject.toml scripts/role_docs.py
+	$(BIN)/mypy --config-file pyproject.toml scripts/role_docs.py bench/run.py bench/app/benchapp.py
 
 unit: setup
 	$(call say,[test 2/4: unit] pytest)
@@ -119,3 +122,18 @@ molecule: setup base-image collection-install
 
 test: lint unit sanity molecule
 	$(call say,make test passed)
+
+# The bench (bench/run.py): fresh containers hybrid-bench-* on 127.0.0.1:8090-8091, wrk on loopback.
+$(BENCH_STAMP): requirements-bench.txt $(STAMP)
+	$(call say,bench tools in $(VENV) (requirements-bench.txt))
+	$(BIN)/pip install -q -r requirements-bench.txt
+	touch $@
+
+bench: setup base-image $(BENCH_STAMP)
+	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE))"; \
+	$(BIN)/python bench/run.py
+
+bench-clean:
+	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE) 2>/dev/null || true)"; \
+	for name in hybrid-bench-floor hybrid-bench-event hybrid-bench-prefork; do podman rm -f --ignore $$name >/dev/null; done
+	@echo "bench containers removed"
