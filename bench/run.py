@@ -125,6 +125,20 @@ def check_served(port: int, expect_group: str) -> dict[str, str]:
     return seen
 
 
+def cgroup_cpu_ns(container: str) -> int:
+    """CPU time the container's processes have used so far, in ns (cgroup v1 cpuacct or v2 cpu.stat)."""
+    path = run(["podman", "inspect", "--format", "{{.State.CgroupPath}}", container]).stdout.strip()
+    v1 = Path("/sys/fs/cgroup/cpuacct") / path.lstrip("/") / "cpuacct.usage"
+    if v1.exists():
+        return int(v1.read_text())
+    for base in (Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified")):
+        stat = base / path.lstrip("/") / "cpu.stat"
+        if stat.exists():
+            usage = next(line for line in stat.read_text().splitlines() if line.startswith("usage_usec"))
+            return int(usage.split()[1]) * 1000
+    return 0
+
+
 def wrk(port: int, path: str, threads: int, connections: int, seconds: int) -> dict[str, Any]:
     cmd = [
         "wrk",
@@ -191,12 +205,18 @@ def pss(container: str) -> dict[str, Any]:
     return {"mib": mib, "total_mib": round(sum(mib.values()), 1), "processes": count}
 
 
-def measure_solo(port: int, case: str, seconds: int) -> dict[str, Any]:
+def measure_solo(container: str, port: int, case: str, seconds: int) -> dict[str, Any]:
     wrk(port, PATHS[case], 2, 8, 2)  # warm-up: workers started, opcache and bytecode caches filled
+    before = cgroup_cpu_ns(container)
     result = wrk(port, PATHS[case], SOLO["threads"], SOLO["connections"], seconds)
+    # Server CPU per request: much less sensitive to a busy machine than rps, which shares the CPUs with wrk
+    # and with everything else running.
+    used = cgroup_cpu_ns(container) - before
+    result["server_cpu_us_per_request"] = round(used / 1000 / result["requests"], 1) if result["requests"] else 0.0
     print(
         f"    {case:7} {result['rps']:9.0f} rps  p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:7.2f} ms"
-        f"  non-2xx {result['non2xx']}  socket errors {result['socket_errors']}",
+        f"  non-2xx {result['non2xx']}  socket errors {result['socket_errors']}"
+        f"  server CPU {result['server_cpu_us_per_request']} us/request",
         flush=True,
     )
     return result
@@ -265,7 +285,7 @@ def load_tests(args: argparse.Namespace) -> dict[str, Any]:
         served = check_served(port, "hybrid" if config == "event" else "(embedded)")
         out[config] = {"label": label, "container": name, "port": port, **served}
         for case in PATHS:
-            out[config][case] = measure_solo(port, case, args.seconds)
+            out[config][case] = measure_solo(name, port, case, args.seconds)
         out[config]["mixed"] = measure_mixed(name, port, args.seconds)
     return out
 
@@ -354,8 +374,8 @@ def markdown(data: dict[str, Any]) -> str:
         f" -c{MIXED_PHP['connections']} and Python -t{MIXED_PYTHON['threads']} -c{MIXED_PYTHON['connections']}"
         " at the same time. Ratio = rps / static rps of the collection's defaults in this run.",
         "",
-        "| Configuration | Case | rps | Ratio | p50 ms | p99 ms | non-2xx | socket errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| Configuration | Case | rps | Ratio | p50 ms | p99 ms | non-2xx | socket errors | server CPU us/req |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for config, (*_unused, label) in CONFIGS.items():
         short = label.split(": ", 1)[1]
@@ -363,14 +383,14 @@ def markdown(data: dict[str, Any]) -> str:
             r = load[config][case]
             lines.append(
                 f"| {short} | {case} | {r['rps']:.0f} | {ratio(r['rps'], ceiling):.2f} | {r['p50_ms']:.2f} |"
-                f" {r['p99_ms']:.2f} | {r['non2xx']} | {r['socket_errors']} |"
+                f" {r['p99_ms']:.2f} | {r['non2xx']} | {r['socket_errors']} | {r['server_cpu_us_per_request']} |"
             )
         mixed = load[config]["mixed"]
         for case in ("php", "python"):
             r = mixed[case]
             lines.append(
                 f"| {short} | mixed: {case} | {r['rps']:.0f} | {ratio(r['rps'], ceiling):.2f} | {r['p50_ms']:.2f} |"
-                f" {r['p99_ms']:.2f} | {r['non2xx']} | {r['socket_errors']} |"
+                f" {r['p99_ms']:.2f} | {r['non2xx']} | {r['socket_errors']} | - |"
             )
     lines += [
         "",
