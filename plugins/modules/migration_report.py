@@ -42,13 +42,18 @@ options:
     elements: str
     default: [index.php, index.html]
   probe:
-    description: Confirm each claim with a request to C(http://127.0.0.1:<port>) and the logged handler.
+    description: Confirm each claim with a request to C(http(s)://127.0.0.1:<port>) and the logged handler.
     type: bool
     default: true
   port:
     description: Port of the site's vhost on the host.
     type: int
     default: 80
+  https:
+    description:
+      - Probe with HTTPS (the site's certificate is not verified; the probes go to the host's own loopback).
+    type: bool
+    default: false
   server_name:
     description: Host header sent with the probes.
     type: str
@@ -108,6 +113,7 @@ mismatches:
 """
 
 import os
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -206,7 +212,11 @@ def table(entries: list[dict[str, Any]], fallback: dict[str, str], summary: str)
 
 def _request(url: str, host_header: str, agent: str) -> int:
     request = urllib.request.Request(url, headers={"Host": host_header, "User-Agent": agent})
-    opener = urllib.request.build_opener(_NoRedirect)
+    # Loopback to the host's own Apache: the certificate is for the site's name, not 127.0.0.1.
+    loopback = ssl.create_default_context()
+    loopback.check_hostname = False
+    loopback.verify_mode = ssl.CERT_NONE
+    opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=loopback))
     try:
         with opener.open(request, timeout=10) as response:
             return int(response.status)
@@ -219,18 +229,21 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def confirm(entries: list[dict[str, Any]], port: int, server_name: str, access_log: str) -> list[str]:
+def confirm(entries: list[dict[str, Any]], base_url: str, server_name: str, access_log: str) -> list[str]:
     """Request every entry's URL once and compare the handler Apache logged with the claim."""
     agent = f"hybrid-web-migration-report/{uuid.uuid4()}"
+    # Only the lines the probes add are read: a production access log can be large.
+    start = os.path.getsize(access_log) if os.path.exists(access_log) else 0
     for entry in entries:
-        entry["status"] = _request(f"http://127.0.0.1:{port}{entry['url']}", server_name, agent)
+        entry["status"] = _request(f"{base_url}{entry['url']}", server_name, agent)
     handlers: list[str] = []
-    for _attempt in range(20):
-        with open(access_log, encoding="utf-8", errors="replace") as log:
-            handlers = [line.rsplit(" ", 1)[-1].strip() for line in log if f'"{agent}"' in line]
-        if len(handlers) >= len(entries):
-            break
-        time.sleep(0.25)
+    with open(access_log, encoding="utf-8", errors="replace") as log:
+        log.seek(start)
+        for _attempt in range(20):
+            handlers += [line.rsplit(" ", 1)[-1].strip() for line in log.readlines() if f'"{agent}"' in line]
+            if len(handlers) >= len(entries):
+                break
+            time.sleep(0.25)
     mismatches = []
     for entry, handler in zip(entries, handlers + [""] * (len(entries) - len(handlers)), strict=True):
         seen = served_by_handler(handler)
@@ -252,6 +265,7 @@ def main() -> None:
             "directory_index": {"type": "list", "elements": "str", "default": ["index.php", "index.html"]},
             "probe": {"type": "bool", "default": True},
             "port": {"type": "int", "default": 80},
+            "https": {"type": "bool", "default": False},
             "server_name": {"type": "str", "default": "localhost"},
             "access_log": {"type": "path", "required": False},
         },
@@ -264,9 +278,8 @@ def main() -> None:
     files = php_entry_points(params["document_root"])
     entries = build_entries(files, params["mode"], params["apps"], params["moves"], params["directory_index"])
     fallback = fallback_of(params["mode"], params["apps"])
-    mismatches = (
-        confirm(entries, params["port"], params["server_name"], params["access_log"]) if params["probe"] else []
-    )
+    base_url = f"{'https' if params['https'] else 'http'}://127.0.0.1:{params['port']}"
+    mismatches = confirm(entries, base_url, params["server_name"], params["access_log"]) if params["probe"] else []
     moved = sum(1 for entry in entries if entry["url"] == "/" + entry["file"] and entry["served_by"] != PHP)
     share = moved / len(files) if files else 0.0
     summary = f"{moved} of {len(files)} PHP entry points moved to Python ({share:.0%})."

@@ -36,10 +36,29 @@ class Response:
 BOUNDARY = "--hybrid-web-test-boundary--"
 
 
-def _curl(path: str, port: int, method: str) -> str:
-    # --path-as-is: send dot segments and double slashes to Apache untouched.
-    return "curl -sS --path-as-is -i -X {} -H {} {}".format(
-        method, shlex.quote(f"Host: {HOST_HEADER}"), shlex.quote(f"http://127.0.0.1:{port}{path}")
+_TLS_PORTS: dict[str, int] = {}
+
+
+def tls_port(host: Host) -> int:
+    """The host's HTTPS port, or 0 where the site is plain HTTP (cached: reading host vars costs a connection)."""
+    name = host.backend.get_hostname()
+    if name not in _TLS_PORTS:
+        variables = host.ansible.get_variables()
+        _TLS_PORTS[name] = (
+            variables.get("hybrid_site_tls_port", 443) if variables.get("hybrid_site_tls_certificate") else 0
+        )
+    return _TLS_PORTS[name]
+
+
+def _curl(path: str, port: int, method: str, https_port: int) -> str:
+    """On an HTTPS site the requests go to HTTPS (the plain vhost only redirects), the site's port and 8081 alike."""
+    if https_port:
+        url = f"https://127.0.0.1:{https_port if port == HYBRID_PORT else port}{path}"
+    else:
+        url = f"http://127.0.0.1:{port}{path}"
+    # --path-as-is: send dot segments and double slashes to Apache untouched; -k: the tests' self-signed certificate.
+    return "curl -sS -k --path-as-is -i -X {} -H {} {}".format(
+        method, shlex.quote(f"Host: {HOST_HEADER}"), shlex.quote(url)
     )
 
 
@@ -55,7 +74,10 @@ def _parse(raw: str) -> Response:
 
 def fetch_many(host: Host, requests: list[tuple[str, int]], method: str = "GET") -> list[Response]:
     """Make the requests from inside the host in one command (each command costs a connection)."""
-    script = "; ".join(f"{_curl(path, port, method)}; printf %s {shlex.quote(BOUNDARY)}" for path, port in requests)
+    https_port = tls_port(host)
+    script = "; ".join(
+        f"{_curl(path, port, method, https_port)}; printf %s {shlex.quote(BOUNDARY)}" for path, port in requests
+    )
     result = host.run(script)
     assert result.rc == 0, f"{script}: {result.stderr}"
     raws = result.stdout.split(BOUNDARY)[: len(requests)]

@@ -7,7 +7,17 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import DOCUMENT_ROOT, GROUND_TRUTH_PORT, HYBRID_PORT, Expect, Fetch, Response, fetch_many
+from conftest import (
+    DOCUMENT_ROOT,
+    GROUND_TRUTH_PORT,
+    HYBRID_PORT,
+    Expect,
+    Fetch,
+    Response,
+    fetch,
+    fetch_many,
+    tls_port,
+)
 from testinfra.host import Host
 
 STRAY_FILES = ["other.py", "main.py~", "main.pyc", "index.php.bak", "page-1.php.swp", "index.php~", ".env"]
@@ -147,10 +157,11 @@ def test_the_mount_point_itself_goes_to_python_when_python_owns_it(get: Fetch, e
     assert (hybrid.status, hybrid.environ) == (truth.status, truth.environ)
 
 
-def test_redirect_location_does_not_leak_main_py(get: Fetch, expect: Expect) -> None:
+def test_redirect_location_does_not_leak_main_py(host: Host, get: Fetch, expect: Expect) -> None:
     response = get(expect.mount + "/old-about")
     assert response.status == 301
-    assert response.headers["location"] == f"http://example.test{expect.mount}/about/"
+    scheme = "https" if tls_port(host) else "http"
+    assert response.headers["location"] == f"{scheme}://example.test{expect.mount}/about/"
 
 
 def test_main_py_is_never_returned_as_source(host: Host, expect: Expect) -> None:
@@ -223,3 +234,82 @@ def test_restarting_one_app_leaves_the_other_running(host: Host, get: Fetch, exp
     assert not _daemon_pids(host, api) & api_before, "the touched app's daemon did not restart"
     assert get(f"/{api}/hello").served_by == "python"
     assert _daemon_pids(host, expect.main_app) == main_before, "the other app's daemon restarted too"
+
+
+def test_version_control_metadata_is_never_served(host: Host, expect: Expect) -> None:
+    directory = DOCUMENT_ROOT + expect.php_prefix
+    host.run(f"mkdir -p {directory}/.git && printf 'secret-git' > {directory}/.git/config")
+    try:
+        paths = [f"{expect.php_prefix}/.git/config", f"{expect.php_prefix}/.git/", f"{expect.php_prefix}/.git"]
+        for path, response in zip(paths, fetch_many(host, [(path, HYBRID_PORT) for path in paths]), strict=True):
+            assert response.status in (403, 404), f"{path} answered {response.status}"
+            assert "secret-git" not in response.body, path
+    finally:
+        host.run(f"rm -rf {directory}/.git")
+
+
+def test_directory_listings_are_off(host: Host, expect: Expect) -> None:
+    host.run(
+        f"mkdir -p {DOCUMENT_ROOT}{expect.php_prefix}/listing && touch {DOCUMENT_ROOT}{expect.php_prefix}/listing/a.txt"
+    )
+    try:
+        response = fetch(host, f"{expect.php_prefix}/listing/")
+        assert "Index of" not in response.body, response.status
+        assert "a.txt" not in response.body, response.status
+    finally:
+        host.run(f"rm -rf {DOCUMENT_ROOT}{expect.php_prefix}/listing")
+
+
+def test_trace_is_refused_and_the_server_says_little_about_itself(host: Host, expect: Expect) -> None:
+    trace, page = fetch(host, "/", method="TRACE"), fetch(host, expect.php_prefix + "/page-1.php")
+    assert trace.status == 405
+    assert page.headers["server"] == "Apache"
+    assert "x-powered-by" not in page.headers, "PHP's expose_php is on"
+
+
+def test_the_daemon_user_cannot_write_its_code_main_py_or_the_apache_config(host: Host, expect: Expect) -> None:
+    variables = host.ansible.get_variables()
+    targets = [
+        variables.get("hybrid_site_app_dir", "/srv/hybrid-web/app"),
+        f"{DOCUMENT_ROOT}{expect.mount}/main.py",
+        f"{DOCUMENT_ROOT}{expect.mount}",
+        "/etc/apache2/sites-available",
+        "/etc/apache2/apache2.conf",
+    ]
+    for target in targets:
+        assert host.file(target).exists, target
+        writable = host.run(f"runuser -u {expect.main_user} -- test -w {shlex.quote(target)}")
+        assert writable.rc != 0, f"{expect.main_user} can write {target}"
+
+
+def test_php_and_apache_children_run_unprivileged(host: Host, expect: Expect) -> None:
+    # The Apache parent's children are its workers and the mod_wsgi daemons (checked per app above).
+    children = host.run(
+        "ps -o user=,args= --ppid \"$(cat /run/apache2/apache2.pid)\" | grep -v '(wsgi:' | cut -d' ' -f1"
+    ).stdout.split()
+    assert set(children) == {"www-data"}, children
+    if expect.php_mode == "fpm":
+        workers = host.run('ps -o user= --ppid "$(cat /run/php/php8.2-fpm.pid)"').stdout.split()
+        assert set(workers) == {"www-data"}, workers
+
+
+def test_plain_http_redirects_to_https_with_path_and_query(host: Host) -> None:
+    if not tls_port(host):
+        pytest.skip("this host serves plain HTTP")
+    location = host.run(
+        "curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: example.test' 'http://127.0.0.1/page-1.php?a=1'"
+    ).stdout
+    assert location == "301 https://example.test/page-1.php?a=1"
+
+
+def test_https_sends_hsts_and_refuses_old_protocols(host: Host, get: Fetch) -> None:
+    if not tls_port(host):
+        pytest.skip("this host serves plain HTTP")
+    assert get("/robots.txt").headers["strict-transport-security"] == "max-age=300"
+    # The client offers TLS 1.1 (SECLEVEL=0 lets OpenSSL 3 do so): a refusal can only come from the server.
+    handshake = "openssl s_client -connect 127.0.0.1:{} -servername example.test {} </dev/null 2>&1"
+    old = host.run(handshake.format(tls_port(host), "-tls1_1 -cipher DEFAULT:@SECLEVEL=0"))
+    current = host.run(handshake.format(tls_port(host), "-tls1_2"))
+    assert "Protocol  : TLSv1.2" in current.stdout, current.stdout
+    assert old.rc != 0, old.stdout
+    assert "alert protocol version" in old.stdout, old.stdout

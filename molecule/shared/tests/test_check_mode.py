@@ -1,0 +1,61 @@
+"""--check and --diff, against a host that has never been converged and against the converged one.
+
+Check mode must complete, say what it would change (everything on the fresh host, nothing on the converged one),
+show the vhost it would write, and change nothing on either host.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from controller import differences, host_results, inventory_hosts, run_site, snapshot
+
+FRESH = inventory_hosts("fresh")
+if not FRESH:
+    pytest.skip("this scenario has no fresh (never converged) host", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def check_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    (converged,) = inventory_hosts("hybrid_web")
+    containers = {"fresh": FRESH[0], "converged": converged}
+    before = {alias: snapshot(container) for alias, container in containers.items()}
+    report = run_site(
+        tmp_path_factory.mktemp("check-mode"),
+        {alias: (container, {}) for alias, container in containers.items()},
+        "--check",
+        "--diff",
+    )
+    after = {alias: snapshot(container) for alias, container in containers.items()}
+    return {"report": report, "before": before, "after": after}
+
+
+@pytest.mark.parametrize("alias", ["fresh", "converged"])
+def test_check_mode_completes_and_changes_nothing(check_run: dict[str, Any], alias: str) -> None:
+    stats = check_run["report"]["stats"][alias]
+    assert (stats["failures"], stats["unreachable"]) == (0, 0), host_results(check_run["report"], alias)
+    assert check_run["before"][alias] == check_run["after"][alias], differences(
+        check_run["before"][alias], check_run["after"][alias]
+    )
+
+
+def test_check_mode_on_a_converged_host_reports_no_change(check_run: dict[str, Any]) -> None:
+    changed = [task for task, result in host_results(check_run["report"], "converged") if result.get("changed")]
+    assert changed == []
+
+
+def test_check_mode_on_a_fresh_host_reports_what_it_would_do(check_run: dict[str, Any]) -> None:
+    results = dict(host_results(check_run["report"], "fresh"))
+    assert results["Install the Apache packages"]["changed"]
+    assert results["Install php-fpm"]["changed"]
+    vhost = results["Write the vhost"]
+    assert vhost["changed"]
+    assert "WSGIDaemonProcess hybrid " in _shown(vhost), "--diff did not show the vhost it would write"
+    assert "WSGIRestrictEmbedded On" in _shown(results["Write the server-wide daemon-mode-only settings"])
+
+
+def _shown(result: dict[str, Any]) -> str:
+    """The new content --diff shows for a task (one diff or a list of them)."""
+    diffs = result.get("diff", [])
+    return "".join(diff.get("after", "") for diff in (diffs if isinstance(diffs, list) else [diffs]))

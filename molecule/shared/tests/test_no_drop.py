@@ -1,0 +1,132 @@
+"""No dropped requests: PHP, static and Python traffic on the host's loopback while the site is disrupted.
+
+Disruptions, in order: a re-converge that deploys an app code change (the app's daemons restart) and changes the
+vhost (Apache reloads gracefully); a kill -9 of one daemon process; a re-converge back to the original vhost.
+PHP and static requests must never fail; Python requests may fail only in the seconds after the kill, until the
+daemon is back, and must then recover by themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from controller import PROJECT, host_results, inventory_hosts, run_site
+
+if os.environ.get("HYBRID_WEB_DISRUPTION_TESTS") != "1":
+    pytest.skip("disruption tests run in the scenario that sets HYBRID_WEB_DISRUPTION_TESTS=1", allow_module_level=True)
+
+TRAFFIC = Path(__file__).resolve().parents[1] / "files" / "traffic.py"
+PATHS = {"php": "/page-1.php", "static": "/robots.txt", "python": "/hello"}
+KILL_RECOVERY_BOUND = 10.0  # seconds the Python app may take to answer again after a daemon is killed
+
+
+def _exec(container: str, *command: str) -> str:
+    return subprocess.run(["podman", "exec", container, *command], check=True, capture_output=True, text=True).stdout
+
+
+def _converge(workdir: Path, container: str, settings: dict[str, Any]) -> tuple[float, float]:
+    started = time.time()
+    report = run_site(workdir, {"disrupted": (container, settings)})
+    stats = report["stats"]["disrupted"]
+    assert stats["failures"] == 0, host_results(report, "disrupted")
+    assert stats["changed"] > 0, "the re-converge changed nothing, so it disrupted nothing"
+    return started, time.time()
+
+
+@pytest.fixture(scope="module")
+def disrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    (container,) = inventory_hosts("hybrid_web")
+    changed_app = tmp_path_factory.mktemp("app")
+    shutil.copytree(PROJECT / "examples" / "python-app", changed_app, dirs_exist_ok=True)
+    (changed_app / "hybridapp" / "release.txt").write_text("a new release of the app\n")
+
+    subprocess.run(["podman", "cp", str(TRAFFIC), f"{container}:/tmp/traffic.py"], check=True)
+    _exec(container, "rm", "-f", "/tmp/traffic.stop", "/tmp/traffic.json")
+    apache_before = _exec(container, "cat", "/run/apache2/apache2.pid").strip()
+    subprocess.run(
+        ["podman", "exec", "-d", container, "python3", "/tmp/traffic.py", "--out", "/tmp/traffic.json",
+         "--stop-file", "/tmp/traffic.stop", "--seconds", "600", *PATHS.values()],
+        check=True,
+    )  # fmt: skip
+    time.sleep(2)
+    phases = {
+        "code change and vhost reload": _converge(
+            tmp_path_factory.mktemp("converge"),
+            container,
+            {"hybrid_site_app_src": str(changed_app), "hybrid_site_server_aliases": ["www.example.test"]},
+        )
+    }
+    killed = time.time()
+    _exec(container, "pkill", "-9", "-o", "-f", r"\(wsgi:hybrid\)")
+    time.sleep(KILL_RECOVERY_BOUND)
+    phases["kill -9 of one daemon process"] = (killed, time.time())
+    phases["vhost reload back"] = _converge(tmp_path_factory.mktemp("converge"), container, {})
+    time.sleep(2)
+    _exec(container, "touch", "/tmp/traffic.stop")
+    for _second in range(30):
+        if _exec(container, "sh", "-c", "test -e /tmp/traffic.json && echo done || true").strip():
+            break
+        time.sleep(1)
+    log = json.loads(_exec(container, "cat", "/tmp/traffic.json"))
+    return {
+        "log": [tuple(request) for request in log],
+        "phases": phases,
+        "killed": killed,
+        "apache_before": apache_before,
+        "apache_after": _exec(container, "cat", "/run/apache2/apache2.pid").strip(),
+    }
+
+
+def _summary(disrupted: dict[str, Any]) -> str:
+    lines = []
+    for kind, path in PATHS.items():
+        statuses = [status for _started, _finished, logged, status in disrupted["log"] if logged == path]
+        lines.append(f"{kind}: {len(statuses)} sent, {sum(status != 200 for status in statuses)} failed")
+    return "; ".join(lines)
+
+
+@pytest.mark.parametrize("kind", ["php", "static"])
+def test_no_php_or_static_request_is_lost(disrupted: dict[str, Any], kind: str) -> None:
+    requests = [(started, status) for started, _finished, path, status in disrupted["log"] if path == PATHS[kind]]
+    start, end = (
+        min(phase[0] for phase in disrupted["phases"].values()),
+        max(phase[1] for phase in disrupted["phases"].values()),
+    )
+    assert len([started for started, _status in requests if start <= started <= end]) > 100, _summary(disrupted)
+    assert [status for _started, status in requests if status != 200] == [], _summary(disrupted)
+
+
+def test_python_fails_only_while_a_killed_daemon_restarts(disrupted: dict[str, Any]) -> None:
+    killed = disrupted["killed"]
+    python = [
+        (started, finished, status) for started, finished, path, status in disrupted["log"] if path == PATHS["python"]
+    ]
+    # A request in flight in the killed process fails too, although it started before the kill.
+    before = [
+        (round(started - killed, 2), status)
+        for started, finished, status in python
+        if status != 200 and finished < killed
+    ]
+    assert before == [], f"Python requests failed before the kill: {before}; {_summary(disrupted)}"
+    failed_after = [finished for _started, finished, status in python if status != 200 and finished >= killed]
+    recovered = max(failed_after, default=killed) - killed
+    assert recovered <= KILL_RECOVERY_BOUND, f"Python still failing {recovered:.1f}s after the kill"
+    late = [
+        started for started, _finished, status in python if status == 200 and started > killed + KILL_RECOVERY_BOUND
+    ]
+    assert late, "no Python request succeeded after the killed daemon's restart window"
+    print(
+        f"{_summary(disrupted)}; after kill -9, {len(failed_after)} Python requests failed, "
+        f"the last {recovered:.2f}s after the kill"
+    )
+
+
+def test_apache_was_only_reloaded_never_restarted(disrupted: dict[str, Any]) -> None:
+    assert disrupted["apache_after"] == disrupted["apache_before"]
