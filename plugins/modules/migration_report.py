@@ -210,13 +210,22 @@ def table(entries: list[dict[str, Any]], fallback: dict[str, str], summary: str)
     return "\n".join([*lines, "", summary])
 
 
-def _request(url: str, host_header: str, agent: str) -> int:
-    request = urllib.request.Request(url, headers={"Host": host_header, "User-Agent": agent})
-    # Loopback to the host's own Apache: the certificate is for the site's name, not 127.0.0.1.
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _loopback_opener() -> urllib.request.OpenerDirector:
+    """One opener for every probe: no redirects followed, and no certificate check, since the probes go to the
+    host's own Apache on 127.0.0.1 while the certificate is for the site's name."""
     loopback = ssl.create_default_context()
     loopback.check_hostname = False
     loopback.verify_mode = ssl.CERT_NONE
-    opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=loopback))
+    return urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=loopback))
+
+
+def _request(opener: urllib.request.OpenerDirector, url: str, host_header: str, agent: str) -> int:
+    request = urllib.request.Request(url, headers={"Host": host_header, "User-Agent": agent})
     try:
         with opener.open(request, timeout=10) as response:
             return int(response.status)
@@ -224,18 +233,14 @@ def _request(url: str, host_header: str, agent: str) -> int:
         return int(error.code)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
 def confirm(entries: list[dict[str, Any]], base_url: str, server_name: str, access_log: str) -> list[str]:
     """Request every entry's URL once and compare the handler Apache logged with the claim."""
     agent = f"hybrid-web-migration-report/{uuid.uuid4()}"
     # Only the lines the probes add are read: a production access log can be large.
     start = os.path.getsize(access_log) if os.path.exists(access_log) else 0
+    opener = _loopback_opener()
     for entry in entries:
-        entry["status"] = _request(f"{base_url}{entry['url']}", server_name, agent)
+        entry["status"] = _request(opener, f"{base_url}{entry['url']}", server_name, agent)
     handlers: list[str] = []
     with open(access_log, encoding="utf-8", errors="replace") as log:
         log.seek(start)
