@@ -20,7 +20,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: help setup host-packages base-image demo demo-clean report test lint unit sanity collection-install molecule bench bench-clean
+.PHONY: help setup host-packages base-image demo demo-clean report test lint unit sanity collection-install molecule test-fleet bench bench-clean
 
 help:
 	@echo "make demo        provision a local container with site.yml, serving on 127.0.0.1:$(DEMO_PORT)"
@@ -119,6 +119,10 @@ molecule: setup base-image collection-install
 	$(call say,[test 4/4: molecule] molecule test $(if $(MOLECULE_SCENARIO),-s $(MOLECULE_SCENARIO),--all) (scenarios: $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))))
 	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE))"; \
 	$(BIN)/molecule test $(if $(MOLECULE_SCENARIO),-s $(MOLECULE_SCENARIO),--all)
+
+# The fleet scenario alone: three web containers and an HAProxy one, rolling converges with traffic through HAProxy.
+test-fleet:
+	$(MAKE) molecule MOLECULE_SCENARIO=fleet
 
 test: lint unit sanity molecule
 	$(call say,make test passed)

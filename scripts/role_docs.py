@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-ROLES = ["apache", "php", "mod_wsgi", "hybrid_site"]
+ROLES = ["apache", "php", "mod_wsgi", "hybrid_site", "haproxy"]
 BAD_INPUTS = ROOT / "molecule" / "default" / "bad_inputs.yml"
 
 

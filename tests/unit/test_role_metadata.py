@@ -22,7 +22,7 @@ def _options(role: str) -> dict[str, dict[str, object]]:
 
 
 def test_every_role_is_checked() -> None:
-    assert ROLES == ["apache", "hybrid_site", "mod_wsgi", "php"]
+    assert ROLES == ["apache", "haproxy", "hybrid_site", "mod_wsgi", "php"]
 
 
 @pytest.mark.parametrize("role", ROLES)

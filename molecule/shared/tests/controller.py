@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,8 +75,14 @@ def run_site(workdir: Path, aliases: dict[str, tuple[str, dict[str, Any]]], *opt
     }
     (workdir / "group_vars").symlink_to(SHARED_GROUP_VARS)
     (workdir / "hosts.yml").write_text(yaml.safe_dump({"hybrid_web": {"hosts": hosts}}))
+    return run_playbook("hybrid.web.site", [workdir / "hosts.yml"], "-f", str(len(hosts)), *options)
+
+
+def run_playbook(playbook: str, inventories: list[Path], *options: str) -> dict[str, Any]:
+    """Run a collection playbook on the inventories (later ones add host vars); the ansible.posix.json report."""
+    sources = [argument for inventory in inventories for argument in ("-i", str(inventory))]
     run = subprocess.run(
-        ["ansible-playbook", "-i", str(workdir / "hosts.yml"), "-f", str(len(hosts)), *options, "hybrid.web.site"],
+        ["ansible-playbook", *sources, *options, playbook],
         check=False,  # a failed run is what the callers examine
         capture_output=True,
         text=True,
@@ -108,3 +115,35 @@ def messages(result: dict[str, Any]) -> Iterator[str]:
             yield result[key]
     for item in result.get("results", []):
         yield from messages(item)
+
+
+TRAFFIC = Path(__file__).resolve().parents[1] / "files" / "traffic.py"
+
+
+def container_exec(container: str, *command: str) -> str:
+    """stdout of a command run in the container; a failure raises."""
+    return subprocess.run(["podman", "exec", container, *command], check=True, capture_output=True, text=True).stdout
+
+
+def start_traffic(container: str, paths: list[str], seconds: int = 600) -> None:
+    """files/traffic.py on the container's loopback port 80, one thread per path, in the background."""
+    subprocess.run(["podman", "cp", str(TRAFFIC), f"{container}:/tmp/traffic.py"], check=True)
+    container_exec(container, "rm", "-f", "/tmp/traffic.stop", "/tmp/traffic.json")
+    subprocess.run(
+        ["podman", "exec", "-d", container, "python3", "/tmp/traffic.py", "--out", "/tmp/traffic.json",
+         "--stop-file", "/tmp/traffic.stop", "--seconds", str(seconds), *paths],
+        check=True,
+    )  # fmt: skip
+
+
+def stop_traffic(container: str) -> list[tuple[float, float, str, int]]:
+    """Stop start_traffic's client; every request it made: (started, finished, path, status), 0 for a lost one."""
+    container_exec(container, "touch", "/tmp/traffic.stop")
+    for _second in range(30):
+        if container_exec(container, "sh", "-c", "test -e /tmp/traffic.json && echo done || true").strip():
+            break
+        time.sleep(1)
+    return [
+        (started, finished, path, status)
+        for started, finished, path, status in json.loads(container_exec(container, "cat", "/tmp/traffic.json"))
+    ]
