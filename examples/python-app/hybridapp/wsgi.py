@@ -11,12 +11,17 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from wsgiref.util import application_uri
 
 StartResponse = Callable[..., object]
 Environ = dict[str, object]
 
 ENVIRON_KEYS = ("SCRIPT_NAME", "PATH_INFO", "QUERY_STRING")
+
+# Read once at import: a deploy that changes it is live only once the daemon processes have restarted.
+_RELEASE_FILE = Path(__file__).with_name("release.txt")
+RELEASE = _RELEASE_FILE.read_text(encoding="utf-8").strip() if _RELEASE_FILE.exists() else "initial"
 
 
 def _page(title: str, body: str) -> bytes:
@@ -38,6 +43,7 @@ def _respond(
         ("X-Served-By", "python"),
         ("X-Hybrid-Environ", seen),
         ("X-Hybrid-Process-Group", str(environ.get("mod_wsgi.process_group", ""))),
+        ("X-App-Release", RELEASE),
         *extra,
     ]
     start_response(status, headers)

@@ -25,6 +25,10 @@ if os.environ.get("HYBRID_WEB_DISRUPTION_TESTS") != "1":
 TRAFFIC = Path(__file__).resolve().parents[1] / "files" / "traffic.py"
 PATHS = {"php": "/page-1.php", "static": "/robots.txt", "python": "/hello"}
 KILL_RECOVERY_BOUND = 10.0  # seconds the Python app may take to answer again after a daemon is killed
+NEW_RELEASE = "a new release of the app"
+# Seconds after the deploy within which every daemon process must run the new code: the daemons finish their
+# requests for up to the graceful timeout (15 s by default) before they restart.
+RELEASE_BOUND = 25.0
 
 
 def _exec(container: str, *command: str) -> str:
@@ -45,7 +49,7 @@ def disrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (container,) = inventory_hosts("hybrid_web")
     changed_app = tmp_path_factory.mktemp("app")
     shutil.copytree(PROJECT / "examples" / "python-app", changed_app, dirs_exist_ok=True)
-    (changed_app / "hybridapp" / "release.txt").write_text("a new release of the app\n")
+    (changed_app / "hybridapp" / "release.txt").write_text(NEW_RELEASE + "\n")
 
     subprocess.run(["podman", "cp", str(TRAFFIC), f"{container}:/tmp/traffic.py"], check=True)
     _exec(container, "rm", "-f", "/tmp/traffic.stop", "/tmp/traffic.json")
@@ -63,6 +67,7 @@ def disrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             {"hybrid_site_app_src": str(changed_app), "hybrid_site_server_aliases": ["www.example.test"]},
         )
     }
+    released = _seconds_until_release(container, phases["code change and vhost reload"][1])
     killed = time.time()
     _exec(container, "pkill", "-9", "-o", "-f", r"\(wsgi:hybrid\)")
     time.sleep(KILL_RECOVERY_BOUND)
@@ -78,10 +83,24 @@ def disrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {
         "log": [tuple(request) for request in log],
         "phases": phases,
+        "released": released,
         "killed": killed,
         "apache_before": apache_before,
         "apache_after": _exec(container, "cat", "/run/apache2/apache2.pid").strip(),
     }
+
+
+def _seconds_until_release(container: str, deployed: float) -> float | None:
+    """Seconds from the end of the deploy until five answers in a row come from the new code (None: never)."""
+    in_a_row = 0
+    while time.time() < deployed + RELEASE_BOUND:
+        headers = _exec(container, "curl", "-s", "-o", "/dev/null", "-D", "-", "-H", "Host: example.test",
+                        "http://127.0.0.1/hello")  # fmt: skip
+        in_a_row = in_a_row + 1 if f"x-app-release: {NEW_RELEASE}" in headers.lower() else 0
+        if in_a_row == 5:
+            return time.time() - deployed
+        time.sleep(0.2)
+    return None
 
 
 def _summary(disrupted: dict[str, Any]) -> str:
@@ -126,6 +145,11 @@ def test_python_fails_only_while_a_killed_daemon_restarts(disrupted: dict[str, A
         f"{_summary(disrupted)}; after kill -9, {len(failed_after)} Python requests failed, "
         f"the last {recovered:.2f}s after the kill"
     )
+
+
+def test_a_code_change_restarts_the_app_with_the_new_code(disrupted: dict[str, Any]) -> None:
+    assert disrupted["released"] is not None, f"the old code still answered {RELEASE_BOUND:.0f}s after the deploy"
+    print(f"the new code answered {disrupted['released']:.1f}s after the deploy")
 
 
 def test_apache_was_only_reloaded_never_restarted(disrupted: dict[str, Any]) -> None:
