@@ -143,7 +143,4 @@ def stop_traffic(container: str) -> list[tuple[float, float, str, int]]:
         if container_exec(container, "sh", "-c", "test -e /tmp/traffic.json && echo done || true").strip():
             break
         time.sleep(1)
-    return [
-        (started, finished, path, status)
-        for started, finished, path, status in json.loads(container_exec(container, "cat", "/tmp/traffic.json"))
-    ]
+    return [tuple(request) for request in json.loads(container_exec(container, "cat", "/tmp/traffic.json"))]
