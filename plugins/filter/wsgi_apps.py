@@ -19,7 +19,11 @@ options:
     description:
       - List of apps. Each is a dict with C(name), C(wrapper_url), C(wsgi_app) and C(app_dir), and optionally
         C(app_src) (default C('')), C(user) (default C(<name>-wsgi)), C(group) (default the user),
-        C(processes) (default 1) and C(threads) (default 15).
+        C(processes) (default 1), C(threads) (default 15), C(requirements) (a pip requirements file, relative to
+        C(app_dir); default C('') for none), C(venv) (the virtualenv those requirements go into; default
+        C(<app_dir>-venv)) and C(env) (environment variables, a dict of strings; default C({})).
+      - The result carries C(env_names), the sorted names of C(env), never its values, so that the completed list
+        can be shown without showing secrets.
     type: list
     elements: dict
     required: true
@@ -57,9 +61,10 @@ _ACCOUNT = re.compile(r"^[a-z_][a-z0-9_-]*$")
 _WSGI_APP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$")
 _PRIVILEGED = ("root", "www-data")
 _REQUIRED = ("name", "wrapper_url", "wsgi_app", "app_dir")
-_OPTIONAL = ("app_src", "user", "group", "processes", "threads")
+_OPTIONAL = ("app_src", "user", "group", "processes", "threads", "requirements", "venv", "env")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Fields no two apps may share.
-_UNIQUE = ("name", "mount_point", "wrapper_url", "app_dir", "user")
+_UNIQUE = ("name", "mount_point", "wrapper_url", "app_dir", "user", "venv")
 
 
 def _fail(label: str, message: str) -> AnsibleFilterError:
@@ -76,6 +81,26 @@ def _check_count(label: str, field: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise _fail(label, f"{field}={value!r} must be a whole number of at least 1")
     return value
+
+
+def _check_requirements(label: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise _fail(label, f"requirements={value!r} must be a string")
+    if value and (value.startswith("/") or posixpath.normpath(value) != value or value.split("/")[0] == ".."):
+        raise _fail(label, f"requirements={value!r} must be a normalised path inside app_dir, without '..'")
+    return value
+
+
+def _check_env(label: str, value: object) -> list[str]:
+    """The variable names of env; its values are checked but never quoted, as they may be secrets."""
+    if not isinstance(value, Mapping):
+        raise _fail(label, "env must be a dict of variable names to strings")
+    for name, setting in value.items():
+        if not isinstance(name, str) or not _ENV_NAME.match(name):
+            raise _fail(label, f"env: {name!r} is not a valid environment variable name")
+        if not isinstance(setting, str):
+            raise _fail(label, f"env: the value of {name} must be a string (quote numbers and booleans)")
+    return sorted(value)
 
 
 def _complete(index: int, app: object) -> dict[str, object]:
@@ -110,6 +135,7 @@ def _complete(index: int, app: object) -> dict[str, object]:
     if not isinstance(app_src, str):
         raise _fail(label, f"app_src={app_src!r} must be a string")
     module, _colon, callable_name = wsgi_app.partition(":")
+    app_dir = _check_path(label, "app_dir", app["app_dir"])
     return {
         "name": name,
         "wrapper_url": app["wrapper_url"],
@@ -117,12 +143,15 @@ def _complete(index: int, app: object) -> dict[str, object]:
         "wsgi_app": wsgi_app,
         "wsgi_module": module,
         "wsgi_callable": callable_name,
-        "app_dir": _check_path(label, "app_dir", app["app_dir"]),
+        "app_dir": app_dir,
         "app_src": app_src,
         "user": user,
         "group": group,
         "processes": _check_count(label, "processes", app.get("processes", 1)),
         "threads": _check_count(label, "threads", app.get("threads", 15)),
+        "requirements": _check_requirements(label, app.get("requirements", "")),
+        "venv": _check_path(label, "venv", app.get("venv", f"{app_dir}-venv")),
+        "env_names": _check_env(label, app.get("env", {})),
     }
 
 
@@ -140,10 +169,11 @@ def wsgi_apps(apps: object) -> list[dict[str, object]]:
             seen[value] = str(app["name"])
     for app in completed:
         for other in completed:
-            if app is not other and f"{app['app_dir']}/".startswith(f"{other['app_dir']}/"):
-                raise _fail(
-                    f"app {app['name']!r}", f"app_dir={app['app_dir']!r} lies inside app {other['name']!r}'s home"
-                )
+            for field in ("app_dir", "venv"):
+                if (app is not other or field == "venv") and f"{app[field]}/".startswith(f"{other['app_dir']}/"):
+                    raise _fail(
+                        f"app {app['name']!r}", f"{field}={app[field]!r} lies inside app {other['name']!r}'s home"
+                    )
     return completed
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import sys
 from collections.abc import Callable, Iterable
+from importlib import metadata
 from pathlib import Path
 from wsgiref.util import application_uri
 
@@ -22,6 +25,18 @@ ENVIRON_KEYS = ("SCRIPT_NAME", "PATH_INFO", "QUERY_STRING")
 # Read once at import: a deploy that changes it is live only once the daemon processes have restarted.
 _RELEASE_FILE = Path(__file__).with_name("release.txt")
 RELEASE = _RELEASE_FILE.read_text(encoding="utf-8").strip() if _RELEASE_FILE.exists() else "initial"
+
+
+def _installed(package: str) -> str:
+    """The version of a package from the app's requirements, '' where the app runs without them."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+# Where the app's packages come from: its virtualenv (python-home) or the system Python.
+RUNTIME = {"prefix": sys.prefix, "idna": _installed("idna")}
 
 
 def _page(title: str, body: str) -> bytes:
@@ -44,6 +59,9 @@ def _respond(
         ("X-Hybrid-Environ", seen),
         ("X-Hybrid-Process-Group", str(environ.get("mod_wsgi.process_group", ""))),
         ("X-App-Release", RELEASE),
+        ("X-App-Python-Prefix", RUNTIME["prefix"]),
+        ("X-App-Idna", RUNTIME["idna"]),
+        ("X-App-Greeting", os.environ.get("HYBRID_GREETING", "")),
         *extra,
     ]
     start_response(status, headers)

@@ -114,6 +114,10 @@ class Expect:
     php_mode: str
     main_app: str = "hybrid"
     main_user: str = "hybrid-wsgi"
+    # The main app's virtualenv ('' without requirements), environment, and Apache-served static directories.
+    app_venv: str = ""
+    app_env: dict[str, str] = field(default_factory=dict)
+    static_aliases: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def fallback(self) -> bool:
@@ -132,6 +136,14 @@ def expect(host: Host) -> Expect:
         php_mode=variables.get("php_mode", "fpm"),
         main_app=variables["test_expect"].get("main_app", "hybrid"),
         main_user=variables["test_expect"].get("main_user", "hybrid-wsgi"),
+        # The role's default, restated: the venv sits beside the app's home.
+        app_venv=(
+            variables.get("hybrid_site_app_venv", variables.get("hybrid_site_app_dir", "") + "-venv")
+            if variables.get("hybrid_site_app_requirements")
+            else ""
+        ),
+        app_env=dict(variables.get("hybrid_site_app_env", {})),
+        static_aliases=list(variables.get("hybrid_site_static_aliases", [])),
     )
 
 

@@ -6,10 +6,12 @@ show the vhost it would write, and change nothing on either host.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
-from controller import differences, host_results, inventory_hosts, run_site, snapshot
+import yaml
+from controller import SHARED_GROUP_VARS, differences, host_results, inventory_hosts, run_site, snapshot
 
 FRESH = inventory_hosts("fresh")
 if not FRESH:
@@ -53,6 +55,11 @@ def test_check_mode_on_a_fresh_host_reports_what_it_would_do(check_run: dict[str
     assert vhost["changed"]
     assert "WSGIDaemonProcess hybrid " in _shown(vhost), "--diff did not show the vhost it would write"
     assert "WSGIRestrictEmbedded On" in _shown(results["Write the server-wide daemon-mode-only settings"])
+
+
+def test_diff_mode_never_shows_the_apps_secret(check_run: dict[str, Any]) -> None:
+    secret = yaml.safe_load((SHARED_GROUP_VARS / "hybrid_web" / "test.yml").read_text())["test_app_secret"]
+    assert secret not in json.dumps(check_run["report"]), "--check --diff printed the app's secret"
 
 
 def _shown(result: dict[str, Any]) -> str:

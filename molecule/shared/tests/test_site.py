@@ -236,6 +236,46 @@ def test_restarting_one_app_leaves_the_other_running(host: Host, get: Fetch, exp
     assert _daemon_pids(host, expect.main_app) == main_before, "the other app's daemon restarted too"
 
 
+def test_the_app_runs_in_its_virtualenv_with_its_requirements(host: Host, get: Fetch, expect: Expect) -> None:
+    if not expect.app_venv:
+        pytest.skip("the app has no requirements on this host")
+    hello = get("/hello")
+    assert hello.headers["x-app-python-prefix"] == expect.app_venv, "the daemon does not use the app's virtualenv"
+    assert hello.headers["x-app-idna"] == "3.10", "the requirement is not what the daemon imports"
+    venv = host.file(expect.app_venv)
+    assert (venv.user, venv.group, venv.mode & 0o022) == ("root", "root", 0), "the venv must be root's, not writable"
+    daemon_writable = host.run(f"runuser -u {expect.main_user} -- find {expect.app_venv} -writable -print -quit")
+    assert daemon_writable.stdout == "", f"the daemon user can write {daemon_writable.stdout}"
+
+
+def test_the_app_gets_its_environment_and_its_secret_stays_out_of_sight(host: Host, get: Fetch, expect: Expect) -> None:
+    if not expect.app_env:
+        pytest.skip("the app has no environment on this host")
+    assert get("/hello").headers["x-app-greeting"] == expect.app_env["HYBRID_GREETING"]
+    environment = host.file(f"/etc/hybrid-web/{expect.main_app}.env.json")
+    assert (environment.user, environment.group, environment.mode) == ("root", expect.main_user, 0o640)
+    # Spelled in two halves: the command line itself lands in the journal (Ansible logs the commands it runs).
+    value = expect.app_env["HYBRID_SECRET"]
+    secret = f'"$(printf %s {shlex.quote(value[:6])} {shlex.quote(value[6:])})"'
+    # Apache's configuration, the site, the app's home and logs; and any file other users may read.
+    found = host.run(
+        f"grep -rlF {secret} /etc/apache2 /var/www /srv /var/log 2>/dev/null; "
+        f"find /etc /srv /var/www /var/log /tmp -xdev -type f -perm -o=r -exec grep -lF {secret} {{}} + 2>/dev/null"
+    )
+    assert found.stdout.split() == [], "the app's secret is readable where it must not be"
+    assert host.run(f"runuser -u www-data -- cat {environment.path}").rc != 0, "Apache's user can read the secret"
+
+
+def test_the_apps_static_files_are_served_by_apache_never_by_python(get: Fetch, expect: Expect) -> None:
+    if not expect.static_aliases:
+        pytest.skip("no static directory on this host")
+    url = expect.static_aliases[0]["url"]
+    style, missing = get(f"{url}app.css"), get(f"{url}missing.css")
+    assert (style.status, style.served_by) == (200, ""), style
+    assert "The Python app's own static file" in style.body
+    assert (missing.status, missing.served_by) == (404, ""), "a missing static file must not reach the app"
+
+
 def test_version_control_metadata_is_never_served(host: Host, expect: Expect) -> None:
     directory = DOCUMENT_ROOT + expect.php_prefix
     host.run(f"mkdir -p {directory}/.git && printf 'secret-git' > {directory}/.git/config")

@@ -10,7 +10,16 @@ API = {"name": "api", "wrapper_url": "/api/main.py", "wsgi_app": "api.app:app", 
 
 
 def test_apps_are_completed_with_defaults_and_mount_points() -> None:
-    assert wsgi_apps([SITE, {**API, "user": "apiuser", "processes": 2, "threads": 4, "app_src": "/src/api"}]) == [
+    api = {
+        **API,
+        **{"user": "apiuser", "processes": 2, "threads": 4, "app_src": "/src/api"},
+        **{
+            "requirements": "requirements/prod.txt",
+            "venv": "/opt/venvs/api",
+            "env": {"SECRET_KEY": "s3cret", "A": "1"},
+        },
+    }
+    assert wsgi_apps([SITE, api]) == [
         {
             "name": "site",
             "wrapper_url": "/main.py",
@@ -24,6 +33,9 @@ def test_apps_are_completed_with_defaults_and_mount_points() -> None:
             "group": "site-wsgi",
             "processes": 1,
             "threads": 15,
+            "requirements": "",
+            "venv": "/srv/site-venv",
+            "env_names": [],
         },
         {
             "name": "api",
@@ -38,6 +50,9 @@ def test_apps_are_completed_with_defaults_and_mount_points() -> None:
             "group": "apiuser",
             "processes": 2,
             "threads": 4,
+            "requirements": "requirements/prod.txt",
+            "venv": "/opt/venvs/api",
+            "env_names": ["A", "SECRET_KEY"],
         },
     ]
 
@@ -80,8 +95,23 @@ def _error(apps: object) -> str:
         (
             {"procs": 2},
             "app 'site': unknown field(s) procs; known: "
-            "name, wrapper_url, wsgi_app, app_dir, app_src, user, group, processes, threads",
+            "name, wrapper_url, wsgi_app, app_dir, app_src, user, group, processes, threads, requirements, venv, env",
         ),
+        (
+            {"requirements": "/srv/req.txt"},
+            "app 'site': requirements='/srv/req.txt' must be a normalised path inside app_dir, without '..'",
+        ),
+        (
+            {"requirements": "../req.txt"},
+            "app 'site': requirements='../req.txt' must be a normalised path inside app_dir, without '..'",
+        ),
+        ({"requirements": ["a"]}, "app 'site': requirements=['a'] must be a string"),
+        ({"venv": "venv"}, "app 'site': venv='venv' must be an absolute, normalised path other than '/'"),
+        ({"venv": "/srv/site/venv"}, "app 'site': venv='/srv/site/venv' lies inside app 'site''s home"),
+        ({"env": ["SECRET=x"]}, "app 'site': env must be a dict of variable names to strings"),
+        ({"env": {"SECRET-KEY": "x"}}, "app 'site': env: 'SECRET-KEY' is not a valid environment variable name"),
+        # The value is never quoted: it may be a secret.
+        ({"env": {"PORT": 8000}}, "app 'site': env: the value of PORT must be a string (quote numbers and booleans)"),
         (
             {"wrapper_url": "/legacy/../main.py"},
             "app 'site': wrapper_url: hybrid.web.mount_point: '/legacy/../main.py' is not a valid main.py URL path: "
@@ -105,6 +135,7 @@ def test_a_missing_field_is_named() -> None:
         ({"wrapper_url": "/app.py"}, "app 'api': mount_point='' is already used by app 'site'"),
         ({"app_dir": "/srv/site"}, "app 'api': app_dir='/srv/site' is already used by app 'site'"),
         ({"user": "site-wsgi"}, "app 'api': user='site-wsgi' is already used by app 'site'"),
+        ({"venv": "/srv/site-venv"}, "app 'api': venv='/srv/site-venv' is already used by app 'site'"),
         ({"app_dir": "/srv/site/api"}, "app 'api': app_dir='/srv/site/api' lies inside app 'site''s home"),
     ],
 )
