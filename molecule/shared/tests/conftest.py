@@ -117,6 +117,7 @@ class Expect:
     # The main app's virtualenv ('' without requirements), environment, and Apache-served static directories.
     app_venv: str = ""
     app_env: dict[str, str] = field(default_factory=dict)
+    app_secret: str = ""
     static_aliases: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -143,6 +144,8 @@ def expect(host: Host) -> Expect:
             else ""
         ),
         app_env=dict(variables.get("hybrid_site_app_env", {})),
+        # The inventory's values come back untemplated ('{{ test_app_secret }}'): the secret itself is a test var.
+        app_secret=variables.get("test_app_secret", ""),
         static_aliases=list(variables.get("hybrid_site_static_aliases", [])),
     )
 
