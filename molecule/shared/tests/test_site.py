@@ -239,7 +239,7 @@ def test_restarting_one_app_leaves_the_other_running(host: Host, get: Fetch, exp
 def test_the_app_runs_in_its_virtualenv_with_its_requirements(host: Host, get: Fetch, expect: Expect) -> None:
     if not expect.app_venv:
         pytest.skip("the app has no requirements on this host")
-    hello = get("/hello")
+    hello = get(f"{expect.mount}/hello")
     assert hello.headers["x-app-python-prefix"] == expect.app_venv, "the daemon does not use the app's virtualenv"
     assert hello.headers["x-app-idna"] == "3.10", "the requirement is not what the daemon imports"
     venv = host.file(expect.app_venv)
@@ -251,7 +251,7 @@ def test_the_app_runs_in_its_virtualenv_with_its_requirements(host: Host, get: F
 def test_the_app_gets_its_environment_and_its_secret_stays_out_of_sight(host: Host, get: Fetch, expect: Expect) -> None:
     if not expect.app_env:
         pytest.skip("the app has no environment on this host")
-    assert get("/hello").headers["x-app-greeting"] == expect.app_env["HYBRID_GREETING"]
+    assert get(f"{expect.mount}/hello").headers["x-app-greeting"] == expect.app_env["HYBRID_GREETING"]
     environment = host.file(f"/etc/hybrid-web/{expect.main_app}.env.json")
     assert (environment.user, environment.group, environment.mode) == ("root", expect.main_user, 0o640)
     # Spelled in two halves: the command line itself lands in the journal (Ansible logs the commands it runs).
