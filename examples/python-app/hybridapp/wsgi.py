@@ -35,8 +35,17 @@ def _installed(package: str) -> str:
         return ""
 
 
-# Where the app's packages come from: its virtualenv (python-home) or the system Python.
-RUNTIME = {"prefix": sys.prefix, "idna": _installed("idna")}
+def _mod_wsgi_version() -> str:
+    """The release of the mod_wsgi running the app, which gives the code it runs a `mod_wsgi` module; '' elsewhere."""
+    try:
+        import mod_wsgi  # only importable inside mod_wsgi's daemons
+    except ImportError:
+        return ""
+    return ".".join(str(part) for part in mod_wsgi.version)
+
+
+# Where the app's packages come from (its virtualenv through python-home, or the system Python), and what runs it.
+RUNTIME = {"prefix": sys.prefix, "idna": _installed("idna"), "mod_wsgi": _mod_wsgi_version()}
 
 
 def _page(title: str, body: str) -> bytes:
@@ -61,6 +70,7 @@ def _respond(
         ("X-App-Release", RELEASE),
         ("X-App-Python-Prefix", RUNTIME["prefix"]),
         ("X-App-Idna", RUNTIME["idna"]),
+        ("X-App-Mod-Wsgi", RUNTIME["mod_wsgi"]),
         ("X-App-Greeting", os.environ.get("HYBRID_GREETING", "")),
         *extra,
     ]

@@ -119,6 +119,10 @@ class Expect:
     app_env: dict[str, str] = field(default_factory=dict)
     app_secret: str = ""
     static_aliases: list[dict[str, str]] = field(default_factory=list)
+    # Where mod_wsgi comes from: Debian's package, or built from PyPI into a virtualenv.
+    mod_wsgi_source: str = "debian"
+    mod_wsgi_pip_version: str = "6.1.1"
+    mod_wsgi_pip_venv: str = "/opt/hybrid-web/mod_wsgi"
 
     @property
     def fallback(self) -> bool:
@@ -147,6 +151,9 @@ def expect(host: Host) -> Expect:
         # The inventory's values come back untemplated ('{{ test_app_secret }}'): the secret itself is a test var.
         app_secret=variables.get("test_app_secret", ""),
         static_aliases=list(variables.get("hybrid_site_static_aliases", [])),
+        mod_wsgi_source=variables.get("mod_wsgi_source", "debian"),
+        mod_wsgi_pip_version=variables.get("mod_wsgi_pip_version", "6.1.1"),
+        mod_wsgi_pip_venv=variables.get("mod_wsgi_pip_venv", "/opt/hybrid-web/mod_wsgi"),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from controller import differences, host_results, inventory_hosts, messages, run_site, snapshot
+from controller import container_exec, differences, host_results, inventory_hosts, messages, run_site, snapshot
 
 CATALOGUE = Path(os.environ.get("MOLECULE_SCENARIO_DIRECTORY", ".")) / "bad_inputs.yml"
 TAKEN_PORT = 8089  # listen-port-in-use: another program holds a port Apache is asked to listen on
@@ -23,6 +23,9 @@ TAKEN_PORT = 8089  # listen-port-in-use: another program holds a port Apache is 
 MAKE_CERTIFICATES = """mkdir -p /etc/ssl/hybrid-test && cd /etc/ssl/hybrid-test
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=example.test -keyout key.pem -out cert.pem 2>/dev/null
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out other-key.pem 2>/dev/null"""
+# venv-of-another-python: what python3.9 -m venv leaves behind, as far as the roles look.
+MAKE_FOREIGN_VENV = """mkdir -p /srv/hybrid-test/py39-venv && cd /srv/hybrid-test/py39-venv
+printf 'home = /usr/local/bin\ninclude-system-site-packages = false\nversion = 3.9.2\n' > pyvenv.cfg"""
 
 if not CATALOGUE.exists():
     pytest.skip("this scenario has no bad_inputs.yml", allow_module_level=True)
@@ -33,7 +36,7 @@ CASES: list[dict[str, Any]] = yaml.safe_load(CATALOGUE.read_text())
 @pytest.fixture(scope="module")
 def catalogue_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (container,) = inventory_hosts("hybrid_web")
-    subprocess.run(["podman", "exec", container, "sh", "-ec", MAKE_CERTIFICATES], check=True)
+    container_exec(container, "sh", "-ec", MAKE_CERTIFICATES + "\n" + MAKE_FOREIGN_VENV)
     subprocess.run(["podman", "exec", "-d", container, "python3", "-m", "http.server", str(TAKEN_PORT)], check=True)
     before = snapshot(container)
     try:

@@ -6,7 +6,8 @@ Rolls, in order, the first two with traffic through HAProxy (static, PHP, Python
 2. a broken batch: the second host gets an app whose module fails to import; the roll must stop there, with that
    host out of rotation, the host before it serving the change and the host after it untouched;
 3. back to the inventory's settings, the three hosts in one batch (no traffic: the whole fleet is out of rotation
-   then), which repairs the broken host, so the shared host tests then check it.
+   then), which repairs the broken host; the third host, which an operator has put into MAINT by hand before this
+   roll, is converged too but must stay in MAINT.
 No request through the load balancer may fail in rolls 1 and 2. Scale: the converge wall time of a one-host batch
 (roll 1) against that of the three-host batch (roll 3), which must be well under three times as long.
 """
@@ -39,6 +40,12 @@ def _servers(lb: str) -> dict[str, str]:
     stat = container_exec(lb, "sh", "-c", "echo 'show stat' | socat stdio unix-connect:/run/haproxy/admin.sock")
     rows = [line.split(",") for line in stat.splitlines() if line.startswith("hybrid_web,")]
     return {row[1]: row[17] for row in rows if row[1] != "BACKEND"}
+
+
+def _set_server_state(lb: str, server: str, state: str) -> None:
+    """What an operator does on the load balancer: `set server` through HAProxy's runtime API."""
+    command = f"echo 'set server hybrid_web/{server} state {state}' | socat stdio unix-connect:/run/haproxy/admin.sock"
+    assert container_exec(lb, "sh", "-c", command).strip() == ""
 
 
 def _served_by(container: str, path: str) -> tuple[str, str]:
@@ -137,8 +144,10 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     result["broken_host_python"] = _served_by(web[1], PATHS["python"])
     result["lb_python_after_broken"] = [_served_by(lb, PATHS["python"]) for _request in range(6)]
     result["third_reloads_after_broken"] = container_exec(web[2], "sh", "-c", reloads)
+    _set_server_state(lb, web[2], "maint")
     result["restore"] = _roll(tmp_path_factory.mktemp("restore"), lb, "-e", "hybrid_web_rolling_batch=3", traffic=False)
     result["servers_after_restore"] = _servers(lb)
+    _set_server_state(lb, web[2], "ready")
     return result
 
 
@@ -183,11 +192,13 @@ def test_a_broken_batch_stops_the_roll_with_its_host_out_of_rotation(fleet: dict
     assert fleet["third_reloads_after_broken"] == fleet["third_reloads_before_broken"]
 
 
-def test_a_good_roll_repairs_the_fleet(fleet: dict[str, Any]) -> None:
-    restore = fleet["restore"]
+def test_a_good_roll_repairs_the_fleet_and_leaves_an_operators_maint_alone(fleet: dict[str, Any]) -> None:
+    restore, (first, second, third) = fleet["restore"], fleet["web"]
     for host in fleet["web"]:
         assert restore.stats(host)["failures"] == 0, host_results(restore.report, host)
-    assert fleet["servers_after_restore"] == dict.fromkeys(fleet["web"], "UP")
+    # The third host had the change of the first roll: undoing it shows that the roll converged it in MAINT.
+    assert restore.stats(third)["changed"] > 0, "the roll skipped the host an operator had put into MAINT"
+    assert fleet["servers_after_restore"] == {first: "UP", second: "UP", third: "MAINT"}
 
 
 def test_a_batch_converges_its_hosts_in_parallel(fleet: dict[str, Any]) -> None:

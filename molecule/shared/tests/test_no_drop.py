@@ -8,31 +8,24 @@ daemon is back, and must then recover by themselves.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from controller import PROJECT, host_results, inventory_hosts, run_site
+from controller import PROJECT, container_exec, host_results, inventory_hosts, run_site, start_traffic, stop_traffic
 
 if os.environ.get("HYBRID_WEB_DISRUPTION_TESTS") != "1":
     pytest.skip("disruption tests run in the scenario that sets HYBRID_WEB_DISRUPTION_TESTS=1", allow_module_level=True)
 
-TRAFFIC = Path(__file__).resolve().parents[1] / "files" / "traffic.py"
 PATHS = {"php": "/page-1.php", "static": "/robots.txt", "python": "/hello"}
 KILL_RECOVERY_BOUND = 10.0  # seconds the Python app may take to answer again after a daemon is killed
 NEW_RELEASE = "a new release of the app"
 # Seconds after the deploy within which every daemon process must run the new code: the daemons finish their
 # requests for up to the graceful timeout (15 s by default) before they restart.
 RELEASE_BOUND = 25.0
-
-
-def _exec(container: str, *command: str) -> str:
-    return subprocess.run(["podman", "exec", container, *command], check=True, capture_output=True, text=True).stdout
 
 
 def _converge(workdir: Path, container: str, settings: dict[str, Any]) -> tuple[float, float]:
@@ -51,14 +44,8 @@ def disrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     shutil.copytree(PROJECT / "examples" / "python-app", changed_app, dirs_exist_ok=True)
     (changed_app / "hybridapp" / "release.txt").write_text(NEW_RELEASE + "\n")
 
-    subprocess.run(["podman", "cp", str(TRAFFIC), f"{container}:/tmp/traffic.py"], check=True)
-    _exec(container, "rm", "-f", "/tmp/traffic.stop", "/tmp/traffic.json")
-    apache_before = _exec(container, "cat", "/run/apache2/apache2.pid").strip()
-    subprocess.run(
-        ["podman", "exec", "-d", container, "python3", "/tmp/traffic.py", "--out", "/tmp/traffic.json",
-         "--stop-file", "/tmp/traffic.stop", "--seconds", "600", *PATHS.values()],
-        check=True,
-    )  # fmt: skip
+    apache_before = container_exec(container, "cat", "/run/apache2/apache2.pid").strip()
+    start_traffic(container, list(PATHS.values()))
     time.sleep(2)
     phases = {
         "code change and vhost reload": _converge(
@@ -69,24 +56,19 @@ def disrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
     released = _seconds_until_release(container, phases["code change and vhost reload"][1])
     killed = time.time()
-    _exec(container, "pkill", "-9", "-o", "-f", r"\(wsgi:hybrid\)")
+    container_exec(container, "pkill", "-9", "-o", "-f", r"\(wsgi:hybrid\)")
     time.sleep(KILL_RECOVERY_BOUND)
     phases["kill -9 of one daemon process"] = (killed, time.time())
     phases["vhost reload back"] = _converge(tmp_path_factory.mktemp("converge"), container, {})
     time.sleep(2)
-    _exec(container, "touch", "/tmp/traffic.stop")
-    for _second in range(30):
-        if _exec(container, "sh", "-c", "test -e /tmp/traffic.json && echo done || true").strip():
-            break
-        time.sleep(1)
-    log = json.loads(_exec(container, "cat", "/tmp/traffic.json"))
+    log = stop_traffic(container)
     return {
-        "log": [tuple(request) for request in log],
+        "log": log,
         "phases": phases,
         "released": released,
         "killed": killed,
         "apache_before": apache_before,
-        "apache_after": _exec(container, "cat", "/run/apache2/apache2.pid").strip(),
+        "apache_after": container_exec(container, "cat", "/run/apache2/apache2.pid").strip(),
     }
 
 
@@ -94,8 +76,8 @@ def _seconds_until_release(container: str, deployed: float) -> float | None:
     """Seconds from the end of the deploy until five answers in a row come from the new code (None: never)."""
     in_a_row = 0
     while time.time() < deployed + RELEASE_BOUND:
-        headers = _exec(container, "curl", "-s", "-o", "/dev/null", "-D", "-", "-H", "Host: example.test",
-                        "http://127.0.0.1/hello")  # fmt: skip
+        headers = container_exec(container, "curl", "-s", "-o", "/dev/null", "-D", "-", "-H", "Host: example.test",
+                                 "http://127.0.0.1/hello")  # fmt: skip
         in_a_row = in_a_row + 1 if f"x-app-release: {NEW_RELEASE}" in headers.lower() else 0
         if in_a_row == 5:
             return time.time() - deployed

@@ -248,6 +248,21 @@ def test_the_app_runs_in_its_virtualenv_with_its_requirements(host: Host, get: F
     assert daemon_writable.stdout == "", f"the daemon user can write {daemon_writable.stdout}"
 
 
+def test_the_app_runs_on_the_mod_wsgi_the_host_asked_for(host: Host, get: Fetch, expect: Expect) -> None:
+    running = get(f"{expect.mount}/hello").headers["x-app-mod-wsgi"]
+    modules = "/etc/apache2/mods-enabled"
+    if expect.mod_wsgi_source == "pip":
+        assert running == expect.mod_wsgi_pip_version, "the daemons do not run the mod_wsgi built from PyPI"
+        load = host.file(f"{modules}/hybrid_web_wsgi.load").content_string
+        assert f'LoadModule wsgi_module "{expect.mod_wsgi_pip_venv}/' in load, load
+        assert not host.file(f"{modules}/wsgi.load").exists, "Debian's mod_wsgi is enabled too"
+    else:
+        package = host.package("libapache2-mod-wsgi-py3")
+        assert package.is_installed
+        assert package.version.startswith(f"{running}-"), f"the daemons run mod_wsgi {running}, not {package.version}"
+        assert not host.file(f"{modules}/hybrid_web_wsgi.load").exists, "a pip-built mod_wsgi is enabled too"
+
+
 def test_the_app_gets_its_environment_and_its_secret_stays_out_of_sight(host: Host, get: Fetch, expect: Expect) -> None:
     if not expect.app_env:
         pytest.skip("the app has no environment on this host")
