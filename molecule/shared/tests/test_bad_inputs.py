@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from controller import differences, host_results, inventory_hosts, messages, run_site, snapshot
+from controller import differences, host_results, messages, reference_host, run_site, snapshot
 
 CATALOGUE = Path(os.environ.get("MOLECULE_SCENARIO_DIRECTORY", ".")) / "bad_inputs.yml"
 TAKEN_PORT = 8089  # listen-port-in-use: another program holds a port Apache is asked to listen on
@@ -32,7 +32,7 @@ CASES: list[dict[str, Any]] = yaml.safe_load(CATALOGUE.read_text())
 
 @pytest.fixture(scope="module")
 def catalogue_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    (container,) = inventory_hosts("hybrid_web")
+    container = reference_host()
     subprocess.run(["podman", "exec", container, "sh", "-ec", MAKE_CERTIFICATES], check=True)
     subprocess.run(["podman", "exec", "-d", container, "python3", "-m", "http.server", str(TAKEN_PORT)], check=True)
     before = snapshot(container)

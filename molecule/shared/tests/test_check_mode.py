@@ -11,29 +11,34 @@ from typing import Any
 
 import pytest
 import yaml
-from controller import SHARED_GROUP_VARS, differences, host_results, inventory_hosts, run_site, snapshot
+from controller import SHARED_GROUP_VARS, differences, host_results, inventory_hosts, reference_host, run_site, snapshot
 
 FRESH = inventory_hosts("fresh")
 if not FRESH:
     pytest.skip("this scenario has no fresh (never converged) host", allow_module_level=True)
+# The fresh host, the converged Debian 12 host, and every other converged host (Debian 13) by its own alias.
+CONTAINERS = {
+    "fresh": FRESH[0],
+    "converged": reference_host(),
+    **{f"converged-{name}": name for name in inventory_hosts("hybrid_web") if name != reference_host()},
+}
+CONVERGED = [alias for alias in CONTAINERS if alias != "fresh"]
 
 
 @pytest.fixture(scope="module")
 def check_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    (converged,) = inventory_hosts("hybrid_web")
-    containers = {"fresh": FRESH[0], "converged": converged}
-    before = {alias: snapshot(container) for alias, container in containers.items()}
+    before = {alias: snapshot(container) for alias, container in CONTAINERS.items()}
     report = run_site(
         tmp_path_factory.mktemp("check-mode"),
-        {alias: (container, {}) for alias, container in containers.items()},
+        {alias: (container, {}) for alias, container in CONTAINERS.items()},
         "--check",
         "--diff",
     )
-    after = {alias: snapshot(container) for alias, container in containers.items()}
+    after = {alias: snapshot(container) for alias, container in CONTAINERS.items()}
     return {"report": report, "before": before, "after": after}
 
 
-@pytest.mark.parametrize("alias", ["fresh", "converged"])
+@pytest.mark.parametrize("alias", list(CONTAINERS))
 def test_check_mode_completes_and_changes_nothing(check_run: dict[str, Any], alias: str) -> None:
     stats = check_run["report"]["stats"][alias]
     assert (stats["failures"], stats["unreachable"]) == (0, 0), host_results(check_run["report"], alias)
@@ -42,8 +47,9 @@ def test_check_mode_completes_and_changes_nothing(check_run: dict[str, Any], ali
     )
 
 
-def test_check_mode_on_a_converged_host_reports_no_change(check_run: dict[str, Any]) -> None:
-    changed = [task for task, result in host_results(check_run["report"], "converged") if result.get("changed")]
+@pytest.mark.parametrize("alias", CONVERGED)
+def test_check_mode_on_a_converged_host_reports_no_change(check_run: dict[str, Any], alias: str) -> None:
+    changed = [task for task, result in host_results(check_run["report"], alias) if result.get("changed")]
     assert changed == []
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from controller import PROJECT, host_results, inventory_hosts, run_site
+from controller import PROJECT, host_results, reference_host, run_site
 
 if os.environ.get("HYBRID_WEB_DISRUPTION_TESTS") != "1":
     pytest.skip("disruption tests run in the scenario that sets HYBRID_WEB_DISRUPTION_TESTS=1", allow_module_level=True)
@@ -46,7 +46,7 @@ def _converge(workdir: Path, container: str, settings: dict[str, Any]) -> tuple[
 
 @pytest.fixture(scope="module")
 def disrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    (container,) = inventory_hosts("hybrid_web")
+    container = reference_host()
     changed_app = tmp_path_factory.mktemp("app")
     shutil.copytree(PROJECT / "examples" / "python-app", changed_app, dirs_exist_ok=True)
     (changed_app / "hybridapp" / "release.txt").write_text(NEW_RELEASE + "\n")
