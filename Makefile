@@ -7,6 +7,8 @@ VENV        := .venv
 BIN         := $(VENV)/bin
 SUITE       := bookworm
 BASE_IMAGE  := localhost/hybrid-web-base:$(SUITE)
+# Every Debian release the Molecule scenarios boot (hybrid-suburl in molecule/modes is Debian 13); the demo and the bench use SUITE.
+SUITES      := bookworm trixie
 DEMO_NAME   := hybrid-demo
 DEMO_PORT   := 8080
 COLLECTION  := .cache/collections/ansible_collections/hybrid/web
@@ -48,10 +50,12 @@ $(COLLECTION):
 setup: host-packages $(STAMP) $(COLLECTION)
 
 base-image: host-packages
-	$(call say,base image $(BASE_IMAGE))
-	scripts/base-image.sh $(SUITE)
+	$(call say,base images $(addprefix localhost/hybrid-web-base:,$(SUITES)))
+	for suite in $(SUITES); do scripts/base-image.sh "$$suite"; done
 
-demo: setup base-image
+# The demo and the bench boot SUITE only: no need to build every release's image for them.
+demo: setup
+	scripts/base-image.sh $(SUITE)
 	$(call say,[demo 1/2] container $(DEMO_NAME) on 127.0.0.1:$(DEMO_PORT))
 	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE))"; \
 	if ! podman container exists $(DEMO_NAME); then \
@@ -135,7 +139,8 @@ $(BENCH_STAMP): requirements-bench.txt $(STAMP)
 	$(BIN)/pip install -q -r requirements-bench.txt
 	touch $@
 
-bench: setup base-image $(BENCH_STAMP)
+bench: setup $(BENCH_STAMP)
+	scripts/base-image.sh $(SUITE)
 	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE))"; \
 	$(BIN)/python bench/run.py
 

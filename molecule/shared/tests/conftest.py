@@ -6,14 +6,25 @@ import json
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+import yaml
 from testinfra.host import Host
 
 HYBRID_PORT = 80
 GROUND_TRUTH_PORT = 8081
 HOST_HEADER = "example.test"
 DOCUMENT_ROOT = "/var/www/hybrid"
+# hybrid.web.php's data per distribution release (Debian-12.yml, Debian-13.yml), the same files the role loads.
+PHP_ROLE_VARS = Path(__file__).resolve().parents[3] / "roles" / "php" / "vars"
+
+
+def distribution_php_version(host: Host) -> str:
+    """The PHP version hybrid.web.php installs on this host's release when php_version is empty (8.2 on Debian 12)."""
+    info = host.system_info
+    release = PHP_ROLE_VARS / f"{info.distribution.capitalize()}-{info.release.split('.')[0]}.yml"
+    return str(yaml.safe_load(release.read_text())["__php_version"])
 
 
 @dataclass
@@ -112,6 +123,8 @@ class Expect:
     moved: list[str]
     extra_apps: list[dict[str, object]]
     php_mode: str
+    # The PHP version on the host: php_version from the inventory, else the release's own (php8.2-fpm, php8.4-fpm).
+    php_version: str
     main_app: str = "hybrid"
     main_user: str = "hybrid-wsgi"
     # The main app's virtualenv ('' without requirements), environment, and Apache-served static directories.
@@ -139,6 +152,7 @@ def expect(host: Host) -> Expect:
         moved=list(variables.get("hybrid_site_python_urls", [])),
         extra_apps=list(variables.get("hybrid_site_extra_apps", [])),
         php_mode=variables.get("php_mode", "fpm"),
+        php_version=variables.get("php_version") or distribution_php_version(host),
         main_app=variables["test_expect"].get("main_app", "hybrid"),
         main_user=variables["test_expect"].get("main_user", "hybrid-wsgi"),
         # The role's default, restated: the venv sits beside the app's home.

@@ -64,12 +64,13 @@ def test_apache_runs_with_the_mpm_the_php_mode_needs(host: Host, expect: Expect)
 
 def test_php_runs_the_way_the_php_mode_says(host: Host, expect: Expect) -> None:
     modules = host.run("apache2ctl -M").stdout
+    fpm = host.service(f"php{expect.php_version}-fpm")
     if expect.php_mode == "fpm":
-        assert host.service("php8.2-fpm").is_running
-        assert host.service("php8.2-fpm").is_enabled
+        assert fpm.is_running
+        assert fpm.is_enabled
         assert "php_module" not in modules
     else:
-        assert not host.service("php8.2-fpm").is_running
+        assert not fpm.is_running
         assert "php_module" in modules
 
 
@@ -345,7 +346,7 @@ def test_php_and_apache_children_run_unprivileged(host: Host, expect: Expect) ->
     ).stdout.split()
     assert set(children) == {"www-data"}, children
     if expect.php_mode == "fpm":
-        workers = host.run('ps -o user= --ppid "$(cat /run/php/php8.2-fpm.pid)"').stdout.split()
+        workers = host.run(f'ps -o user= --ppid "$(cat /run/php/php{expect.php_version}-fpm.pid)"').stdout.split()
         assert set(workers) == {"www-data"}, workers
 
 
