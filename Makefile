@@ -22,7 +22,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: help setup host-packages base-image demo demo-clean report test lint unit sanity collection-install molecule test-fleet bench bench-clean
+.PHONY: help setup host-packages base-image demo demo-clean report test lint unit sanity collection-install molecule test-fleet test-frameworks bench bench-clean
 
 help:
 	@echo "make demo        provision a local container with site.yml, serving on 127.0.0.1:$(DEMO_PORT)"
@@ -119,8 +119,9 @@ collection-install: setup
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.cache/installed-collections $(BIN)/ansible-galaxy collection install \
 	    --force --collections-path .cache/installed-collections .cache/dist/hybrid-web-*.tar.gz
 
-# Scenarios with a target of their own, left out of `make test` to keep it within its time budget (.ci/run runs them).
-SEPARATE_SCENARIOS := fleet
+# Scenarios with a target of their own (make test-fleet, make test-frameworks), left out of `make test` to keep it
+# within its time budget.
+SEPARATE_SCENARIOS := fleet frameworks
 molecule: setup base-image collection-install
 	$(call say,[test 4/4: molecule] molecule test $(if $(MOLECULE_SCENARIO),-s $(MOLECULE_SCENARIO),--all) (scenarios: $(if $(MOLECULE_SCENARIO),$(MOLECULE_SCENARIO),$(filter-out $(SEPARATE_SCENARIOS),$(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))))))
 	export CONTAINERS_CONF="$$(scripts/podman-conf.sh $(BASE_IMAGE))"; \
@@ -129,6 +130,11 @@ molecule: setup base-image collection-install
 # The fleet scenario alone: three web containers and an HAProxy one, rolling converges with traffic through HAProxy.
 test-fleet:
 	$(MAKE) molecule MOLECULE_SCENARIO=fleet
+
+# The frameworks scenario alone: a Django project from a git repository and a Flask app from an archive, each at the
+# root of the PHP site (pip installs Django and Flask from PyPI in the containers).
+test-frameworks:
+	$(MAKE) molecule MOLECULE_SCENARIO=frameworks
 
 test: lint unit sanity molecule
 	$(call say,make test passed)

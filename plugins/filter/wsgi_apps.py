@@ -18,10 +18,15 @@ options:
   _input:
     description:
       - List of apps. Each is a dict with C(name), C(wrapper_url), C(wsgi_app) and C(app_dir), and optionally
-        C(app_src) (default C('')), C(user) (default C(<name>-wsgi)), C(group) (default the user),
+        at most one code source (C(app_src), a directory on the controller; C(app_archive), a C(.tar.gz), C(.tgz),
+        C(.tar) or C(.zip) file on the controller; or C(app_git_repo), a git repository URL, with C(app_git_version),
+        the branch, tag or commit to check out; with none of them the code is deployed by other means), C(user)
+        (default C(<name>-wsgi)), C(group) (default the user),
         C(processes) (default 1), C(threads) (default 15), C(requirements) (a pip requirements file, relative to
         C(app_dir); default C('') for none), C(venv) (the virtualenv those requirements go into; default
         C(<app_dir>-venv)) and C(env) (environment variables, a dict of strings; default C({})).
+      - The result carries C(source), the kind of code source (C(src), C(archive), C(git), or C('') for none), and
+        C(archive_format) (C(tar), C(zip) or C('')).
       - The result carries C(env_names), the sorted names of C(env), never its values, so that the completed list
         can be shown without showing secrets.
     type: list
@@ -61,7 +66,12 @@ _ACCOUNT = re.compile(r"^[a-z_][a-z0-9_-]*$")
 _WSGI_APP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$")
 _PRIVILEGED = ("root", "www-data")
 _REQUIRED = ("name", "wrapper_url", "wsgi_app", "app_dir")
-_OPTIONAL = ("app_src", "user", "group", "processes", "threads", "requirements", "venv", "env")
+_SOURCES = ("app_src", "app_archive", "app_git_repo")
+_OPTIONAL = (*_SOURCES, "app_git_version", "user", "group", "processes", "threads", "requirements", "venv", "env")
+# Archive formats ansible.builtin.unarchive extracts, by file name ending.
+_ARCHIVES = {".tar.gz": "tar", ".tgz": "tar", ".tar": "tar", ".zip": "zip"}
+# A git URL, path or ref: no whitespace or control characters, and no leading '-' that git would read as an option.
+_GIT_WORD = re.compile(r"^[^-\s\x00-\x1f\x7f][^\s\x00-\x1f\x7f]*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Fields no two apps may share.
 _UNIQUE = ("name", "mount_point", "wrapper_url", "app_dir", "user", "venv")
@@ -103,6 +113,34 @@ def _check_env(label: str, value: object) -> list[str]:
     return sorted(value)
 
 
+def _check_source(label: str, app: Mapping[str, object]) -> dict[str, str]:
+    """The app's code source: at most one of app_src, app_archive and app_git_repo (an empty string is none)."""
+    fields: dict[str, str] = {}
+    for field in (*_SOURCES, "app_git_version"):
+        value = app.get(field, "")
+        if not isinstance(value, str):
+            raise _fail(label, f"{field}={value!r} must be a string")
+        fields[field] = value
+    chosen = [field for field in _SOURCES if fields[field]]
+    if len(chosen) > 1:
+        both = " and ".join(chosen)
+        raise _fail(label, f"{both} are set: choose one code source (or none, to deploy by other means)")
+    repo, version, archive = fields["app_git_repo"], fields["app_git_version"], fields["app_archive"]
+    if version and not repo:
+        raise _fail(label, f"app_git_version={version!r} is set but app_git_repo is empty: give the repository URL")
+    if repo and not _GIT_WORD.match(repo):
+        rule = "must be a repository URL or path without whitespace or a leading '-'"
+        raise _fail(label, f"app_git_repo={repo!r} {rule}")
+    if repo and not _GIT_WORD.match(version):
+        rule = "must name the branch, tag or commit to deploy (a tag or commit is fixed)"
+        raise _fail(label, f"app_git_version={version!r} {rule}")
+    archive_format = next((kind for suffix, kind in _ARCHIVES.items() if archive.endswith(suffix)), "")
+    if archive and not archive_format:
+        raise _fail(label, f"app_archive={archive!r} must end in {', '.join(_ARCHIVES)}")
+    source = {"app_src": "src", "app_archive": "archive", "app_git_repo": "git"}[chosen[0]] if chosen else ""
+    return {**fields, "source": source, "archive_format": archive_format}
+
+
 def _complete(index: int, app: object) -> dict[str, object]:
     label = f"app #{index + 1}"
     if not isinstance(app, Mapping):
@@ -131,9 +169,7 @@ def _complete(index: int, app: object) -> dict[str, object]:
             raise _fail(label, f"{field}={account!r} is not a valid account name")
         if account in _PRIVILEGED:
             raise _fail(label, f"{field}={account!r}: the Python daemon needs its own unprivileged account")
-    app_src = app.get("app_src", "")
-    if not isinstance(app_src, str):
-        raise _fail(label, f"app_src={app_src!r} must be a string")
+    source = _check_source(label, app)
     module, _colon, callable_name = wsgi_app.partition(":")
     app_dir = _check_path(label, "app_dir", app["app_dir"])
     return {
@@ -144,7 +180,7 @@ def _complete(index: int, app: object) -> dict[str, object]:
         "wsgi_module": module,
         "wsgi_callable": callable_name,
         "app_dir": app_dir,
-        "app_src": app_src,
+        **source,
         "user": user,
         "group": group,
         "processes": _check_count(label, "processes", app.get("processes", 1)),

@@ -29,6 +29,11 @@ def test_apps_are_completed_with_defaults_and_mount_points() -> None:
             "wsgi_callable": "application",
             "app_dir": "/srv/site",
             "app_src": "",
+            "app_archive": "",
+            "app_git_repo": "",
+            "app_git_version": "",
+            "source": "",
+            "archive_format": "",
             "user": "site-wsgi",
             "group": "site-wsgi",
             "processes": 1,
@@ -46,6 +51,11 @@ def test_apps_are_completed_with_defaults_and_mount_points() -> None:
             "wsgi_callable": "app",
             "app_dir": "/srv/api",
             "app_src": "/src/api",
+            "app_archive": "",
+            "app_git_repo": "",
+            "app_git_version": "",
+            "source": "src",
+            "archive_format": "",
             "user": "apiuser",
             "group": "apiuser",
             "processes": 2,
@@ -92,10 +102,38 @@ def _error(apps: object) -> str:
         ({"threads": "15"}, "app 'site': threads='15' must be a whole number of at least 1"),
         ({"threads": True}, "app 'site': threads=True must be a whole number of at least 1"),
         ({"app_src": None}, "app 'site': app_src=None must be a string"),
+        ({"app_archive": 1}, "app 'site': app_archive=1 must be a string"),
+        (
+            {"app_src": "/src/site", "app_archive": "/src/site.tar.gz"},
+            "app 'site': app_src and app_archive are set: choose one code source (or none, to deploy by other means)",
+        ),
+        (
+            {"app_archive": "/src/site.tar.gz", "app_git_repo": "/srv/git/site.git", "app_git_version": "v1"},
+            "app 'site': app_archive and app_git_repo are set: "
+            "choose one code source (or none, to deploy by other means)",
+        ),
+        (
+            {"app_git_version": "v1"},
+            "app 'site': app_git_version='v1' is set but app_git_repo is empty: give the repository URL",
+        ),
+        (
+            {"app_git_repo": "--upload-pack=touch /tmp/x", "app_git_version": "v1"},
+            "app 'site': app_git_repo='--upload-pack=touch /tmp/x' must be a repository URL or path without whitespace "
+            "or a leading '-'",
+        ),
+        (
+            {"app_git_repo": "https://git.example.test/site.git"},
+            "app 'site': app_git_version='' must name the branch, tag or commit to deploy (a tag or commit is fixed)",
+        ),
+        (
+            {"app_archive": "/src/site.rar"},
+            "app 'site': app_archive='/src/site.rar' must end in .tar.gz, .tgz, .tar, .zip",
+        ),
         (
             {"procs": 2},
             "app 'site': unknown field(s) procs; known: "
-            "name, wrapper_url, wsgi_app, app_dir, app_src, user, group, processes, threads, requirements, venv, env",
+            "name, wrapper_url, wsgi_app, app_dir, app_src, app_archive, app_git_repo, app_git_version, user, group, "
+            "processes, threads, requirements, venv, env",
         ),
         (
             {"requirements": "/srv/req.txt"},
@@ -150,3 +188,19 @@ def test_input_that_is_not_a_list_of_apps_is_refused(apps: object) -> None:
 
 def test_the_filter_is_registered_under_its_documented_name() -> None:
     assert FilterModule().filters() == {"wsgi_apps": wsgi_apps}
+
+
+@pytest.mark.parametrize(
+    ("changes", "source", "archive_format"),
+    [
+        ({"app_archive": "/src/site-1.0.tar.gz"}, "archive", "tar"),
+        ({"app_archive": "files/site.zip"}, "archive", "zip"),
+        ({"app_git_repo": "https://git.example.test/site.git", "app_git_version": "v1.0"}, "git", ""),
+        ({"app_git_repo": "/srv/git/site.git", "app_git_version": "0123abcd"}, "git", ""),
+        # The main app always passes every field; empty strings are no source.
+        ({"app_src": "", "app_archive": "", "app_git_repo": "", "app_git_version": ""}, "", ""),
+    ],
+)
+def test_the_code_source_is_named(changes: dict[str, object], source: str, archive_format: str) -> None:
+    (app,) = wsgi_apps([{**SITE, **changes}])
+    assert (app["source"], app["archive_format"]) == (source, archive_format)
