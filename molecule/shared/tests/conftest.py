@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import testinfra
 import yaml
 from testinfra.host import Host
 
@@ -18,6 +19,22 @@ HOST_HEADER = "example.test"
 DOCUMENT_ROOT = "/var/www/hybrid"
 # hybrid.web.php's data per distribution release (Debian-12.yml, Debian-13.yml), the same files the role loads.
 PHP_ROLE_VARS = Path(__file__).resolve().parents[3] / "roles" / "php" / "vars"
+
+
+@pytest.fixture(scope="module")
+def host(_testinfra_host: Host) -> Host:
+    """The host under test, its commands run with `podman exec`.
+
+    Molecule's inventory reaches the containers through containers.podman.podman, a connection testinfra cannot
+    drive itself, so its ansible backend would start an ansible run for each command (about 1.5 s; a verify makes
+    hundreds). The inventory's variables still come through that backend.
+    """
+    name = _testinfra_host.backend.get_hostname()
+    connection = _testinfra_host.ansible.get_variables().get("ansible_connection")
+    assert connection in ("podman", "containers.podman.podman"), f"{name}: the tests need podman, not {connection}"
+    podman_host = testinfra.get_host(f"podman://{name}")
+    podman_host.ansible = _testinfra_host.ansible
+    return podman_host
 
 
 def distribution_php_version(host: Host) -> str:

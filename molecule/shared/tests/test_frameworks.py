@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import Fetch
-from controller import PROJECT, container_exec, host_results, run_site
+from controller import PROJECT, container_exec, host_results, inventory_hosts, run_site
 from testinfra.host import Host
 
 if os.environ.get("HYBRID_WEB_FRAMEWORK_TESTS") != "1":
@@ -137,8 +137,24 @@ def test_the_framework_is_imported_from_the_app_virtualenv(get: Fetch, framework
     assert seen["script_name"] == "", seen
 
 
-def _daemon_pids(host: Host) -> set[str]:
-    return set(host.run("pgrep --full '^\\(wsgi:hybrid\\)'").stdout.split())
+def _state(container: str) -> dict[str, Any]:
+    """The processes a release may restart or must not: Apache's parent, php-fpm's master, the app's daemons."""
+    return {
+        "apache": container_exec(container, "cat", "/run/apache2/apache2.pid").strip(),
+        "php-fpm": container_exec(container, "sh", "-c", "cat /run/php/php*-fpm.pid").strip(),
+        "daemons": set(container_exec(container, "pgrep", "--full", r"^\(wsgi:hybrid\)").split()),
+    }
+
+
+def _release_answered(container: str, framework: str) -> str:
+    """The release the app reports, '' while it does not answer."""
+    path = "/python/" if framework == "django" else "/flask/python"
+    body = container_exec(container, "curl", "-s", "-H", "Host: example.test", f"http://127.0.0.1{path}")
+    try:
+        release: str = json.loads(body)["release"]
+    except (ValueError, KeyError):
+        return ""
+    return release
 
 
 def _release(container: str, workdir: Path, framework: str) -> dict[str, Any]:
@@ -161,33 +177,56 @@ def _release(container: str, workdir: Path, framework: str) -> dict[str, Any]:
     return {"hybrid_site_app_archive": str(archive)}
 
 
-def test_a_code_change_restarts_only_the_app_daemons(
-    host: Host, get: Fetch, framework: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    container = host.backend.get_hostname()
-    workdir = tmp_path_factory.mktemp(f"release-{framework}")
-    apache_before = host.file("/run/apache2/apache2.pid").content_string.strip()
-    php_before = host.run("cat /run/php/php*-fpm.pid").stdout.strip()
-    daemons_before = _daemon_pids(host)
-    assert daemons_before
-    assert _python(get, framework)["release"] == "first"
+def _host_vars(container: str) -> dict[str, Any]:
+    """The scenario's host_vars of the host: its file, or every file of its directory as Ansible reads them."""
+    directory = SCENARIO / "host_vars" / container
+    files = sorted(directory.glob("*.yml")) if directory.is_dir() else [SCENARIO / "host_vars" / f"{container}.yml"]
+    settings: dict[str, Any] = {}
+    for file in files:
+        settings.update(yaml.safe_load(file.read_text()))
+    return settings
 
-    settings = yaml.safe_load((SCENARIO / "host_vars" / f"{container}.yml").read_text())
-    settings.update(_release(container, workdir, framework))
-    report = run_site(workdir, {container: (container, settings)})
+
+@pytest.fixture(scope="session")
+def release_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """A new release of the app on every framework host, deployed by one run of hybrid.web.site (the hosts in
+    parallel, as an operator's run would); per host, what it ran and looked like around the run."""
+    workdir = tmp_path_factory.mktemp("release")
+    seen: dict[str, dict[str, Any]] = {}
+    aliases = {}
+    for container in inventory_hosts("frameworks"):
+        settings = _host_vars(container)
+        framework = settings["test_framework"]
+        seen[container] = {"framework": framework, "before": _state(container)}
+        seen[container]["release before"] = _release_answered(container, framework)
+        (workdir / container).mkdir()
+        aliases[container] = (container, {**settings, **_release(container, workdir / container, framework)})
+    report = run_site(workdir, aliases)
     deployed = time.time()
-    assert report["stats"][container]["failures"] == 0, host_results(report, container)
-    changed = [task for task, result in host_results(report, container) if result.get("changed")]
-    assert any("restart gracefully" in task.lower() for task in changed), changed
-
-    release = ""
-    while time.time() - deployed < RELEASE_BOUND:
-        release = _python(get, framework)["release"]
-        if release == NEW_RELEASE:
-            break
+    waiting = set(seen)
+    while waiting and time.time() - deployed < RELEASE_BOUND:
+        for container in sorted(waiting):
+            if _release_answered(container, seen[container]["framework"]) == NEW_RELEASE:
+                seen[container]["released after"] = time.time() - deployed
+                waiting.discard(container)
         time.sleep(1)
-    assert release == NEW_RELEASE, f"the old code still answered {RELEASE_BOUND} s after the deploy"
-    assert host.file("/run/apache2/apache2.pid").content_string.strip() == apache_before
-    assert host.run("cat /run/php/php*-fpm.pid").stdout.strip() == php_before
-    assert not daemons_before & _daemon_pids(host), "a daemon process kept running the old code"
+    for container, host_seen in seen.items():
+        host_seen["failures"] = report["stats"][container]["failures"]
+        host_seen["results"] = host_results(report, container)
+        host_seen["after"] = _state(container)
+    return seen
+
+
+def test_a_code_change_restarts_only_the_app_daemons(host: Host, get: Fetch, release_run: dict[str, Any]) -> None:
+    seen = release_run[host.backend.get_hostname()]
+    assert seen["release before"] == "first", seen
+    assert seen["failures"] == 0, seen["results"]
+    changed = [task for task, result in seen["results"] if result.get("changed")]
+    assert any("restart gracefully" in task.lower() for task in changed), changed
+    assert "released after" in seen, f"the old code still answered {RELEASE_BOUND} s after the deploy"
+    before, after = seen["before"], seen["after"]
+    assert before["daemons"], before
+    assert (after["apache"], after["php-fpm"]) == (before["apache"], before["php-fpm"]), (before, after)
+    assert not before["daemons"] & after["daemons"], "a daemon process kept running the old code"
     assert get("/page-1.php").served_by == "php"
+    print(f"the new release answered {seen['released after']:.1f} s after the deploy")
