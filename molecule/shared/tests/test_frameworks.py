@@ -2,7 +2,8 @@
 
 Every URL they build (links, form actions, redirects) must be free of main.py and right for the mount point, their
 static files must come from Apache, their framework from the app's virtualenv, and the PHP site must still be PHP's.
-Last, a code change from the app's own source (a new git tag, a new archive) restarts that app's daemons only.
+Last, a code change from the app's own source (a new git tag, a new archive) restarts that app's daemons only, while
+a PHP page requested in a loop on every host never fails.
 Runs where the scenario sets HYBRID_WEB_FRAMEWORK_TESTS=1 (molecule/frameworks), on each host as its
 `test_framework` host var says.
 """
@@ -21,7 +22,15 @@ from typing import Any
 import pytest
 import yaml
 from conftest import Fetch
-from controller import PROJECT, container_exec, host_results, inventory_hosts, run_site
+from controller import (
+    PROJECT,
+    container_exec,
+    host_results,
+    inventory_hosts,
+    run_site,
+    start_traffic,
+    stop_traffic,
+)
 from testinfra.host import Host
 
 if os.environ.get("HYBRID_WEB_FRAMEWORK_TESTS") != "1":
@@ -29,6 +38,7 @@ if os.environ.get("HYBRID_WEB_FRAMEWORK_TESTS") != "1":
 
 SCENARIO = Path(os.environ.get("MOLECULE_SCENARIO_DIRECTORY", "."))
 NEW_RELEASE = "second"
+PHP_PAGE = "/page-1.php"  # requested in a loop on every host while the new release deploys: none may fail
 # Seconds after the deploy within which the daemons answer with the new code (graceful timeout 15 s by default).
 RELEASE_BOUND = 25.0
 
@@ -201,6 +211,8 @@ def release_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str,
         seen[container]["release before"] = _release_answered(container, framework)
         (workdir / container).mkdir()
         aliases[container] = (container, {**settings, **_release(container, workdir / container, framework)})
+    for container in seen:
+        start_traffic(container, [PHP_PAGE])
     report = run_site(workdir, aliases)
     deployed = time.time()
     waiting = set(seen)
@@ -211,6 +223,7 @@ def release_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str,
                 waiting.discard(container)
         time.sleep(1)
     for container, host_seen in seen.items():
+        host_seen["php statuses"] = [status for _started, _finished, _path, status in stop_traffic(container)]
         host_seen["failures"] = report["stats"][container]["failures"]
         host_seen["results"] = host_results(report, container)
         host_seen["after"] = _state(container)
@@ -228,5 +241,8 @@ def test_a_code_change_restarts_only_the_app_daemons(host: Host, get: Fetch, rel
     assert before["daemons"], before
     assert (after["apache"], after["php-fpm"]) == (before["apache"], before["php-fpm"]), (before, after)
     assert not before["daemons"] & after["daemons"], "a daemon process kept running the old code"
-    assert get("/page-1.php").served_by == "php"
-    print(f"the new release answered {seen['released after']:.1f} s after the deploy")
+    assert get(PHP_PAGE).served_by == "php"
+    php = seen["php statuses"]
+    assert len(php) > 100, f"only {len(php)} PHP requests during the release"
+    assert [status for status in php if status != 200] == [], f"{len(php)} PHP requests during the release"
+    print(f"the new release answered {seen['released after']:.1f} s after the deploy; {len(php)} PHP requests, all 200")
