@@ -38,6 +38,8 @@ if os.environ.get("HYBRID_WEB_FRAMEWORK_TESTS") != "1":
 
 SCENARIO = Path(os.environ.get("MOLECULE_SCENARIO_DIRECTORY", "."))
 NEW_RELEASE = "second"
+# Where each example app reports what it runs on (its release, its virtualenv, the SCRIPT_NAME it saw), as JSON.
+PYTHON_REPORT = {"django": "/python/", "flask": "/flask/python"}
 PHP_PAGE = "/page-1.php"  # requested in a loop on every host while the new release deploys: none may fail
 # Seconds after the deploy within which the daemons answer with the new code (graceful timeout 15 s by default).
 RELEASE_BOUND = 25.0
@@ -134,7 +136,7 @@ def test_php_pages_are_still_php(host: Host, get: Fetch, framework: str) -> None
 
 
 def _python(get: Fetch, framework: str) -> dict[str, Any]:
-    answer = get("/python/" if framework == "django" else "/flask/python")
+    answer = get(PYTHON_REPORT[framework])
     assert answer.status == 200, answer
     result: dict[str, Any] = json.loads(answer.body)
     return result
@@ -158,8 +160,9 @@ def _state(container: str) -> dict[str, Any]:
 
 def _release_answered(container: str, framework: str) -> str:
     """The release the app reports, '' while it does not answer."""
-    path = "/python/" if framework == "django" else "/flask/python"
-    body = container_exec(container, "curl", "-s", "-H", "Host: example.test", f"http://127.0.0.1{path}")
+    body = container_exec(
+        container, "curl", "-s", "-H", "Host: example.test", f"http://127.0.0.1{PYTHON_REPORT[framework]}"
+    )
     try:
         release: str = json.loads(body)["release"]
     except (ValueError, KeyError):
@@ -207,8 +210,11 @@ def release_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str,
     for container in inventory_hosts("frameworks"):
         settings = _host_vars(container)
         framework = settings["test_framework"]
-        seen[container] = {"framework": framework, "before": _state(container)}
-        seen[container]["release before"] = _release_answered(container, framework)
+        seen[container] = {
+            "framework": framework,
+            "before": _state(container),
+            "release before": _release_answered(container, framework),
+        }
         (workdir / container).mkdir()
         aliases[container] = (container, {**settings, **_release(container, workdir / container, framework)})
     for container in seen:
