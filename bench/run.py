@@ -2,10 +2,10 @@
 
 Steps (each figure comes from this one run, so ratios are comparable on a noisy machine):
 
-1. Provisioning floor: a fresh container, one apt task with the same packages (bench/floor.yml): a first run,
-   then RERUNS re-runs (the median counts).
+1. Provisioning floor: a fresh container, one apt task with the same packages (bench/floor.yml), run once.
 2. The collection's defaults (php-fpm + mpm_event + mod_wsgi daemon): a fresh container, `site.yml` once (first
-   converge), then RERUNS idempotent re-runs, all timed.
+   converge); then RERUNS idempotent re-runs of each, the floor's and the collection's in turn (the medians
+   count).
    Every playbook runs with Mitogen's strategy (requirements-bench.txt), the floor's too: ansible-core's podman
    connection starts several `podman exec` a task, which is most of a re-run's time.
 3. The alternative: a fresh container converged with php_mode=mod_php, apache_mpm=prefork, then switched to
@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import os
 import re
+import resource
 import shlex
 import subprocess
 import sys
@@ -49,7 +50,7 @@ CONFIGS: dict[str, tuple[str, int, str]] = {
     "prefork": ("hybrid-bench-prefork", 8091, "alternative: mod_php + mpm_prefork + mod_wsgi embedded"),
 }
 # Idempotent re-runs take a few seconds each: their median is steadier than one run on a busy machine.
-RERUNS = 3
+RERUNS = 5
 PATHS = {"static": "/static.html", "php": "/hello.php", "python": "/hello-python"}
 BODIES = {"static": "hello from a static file", "php": "hello from php", "python": "hello from python"}
 
@@ -126,9 +127,8 @@ def playbook(playbook_path: str, host: str, log_name: str) -> dict[str, Any]:
     return {"seconds": round(seconds, 1), "tasks": tasks, "recap": recap}
 
 
-def reruns(playbook_path: str, host: str, log_name: str) -> dict[str, Any]:
-    """RERUNS idempotent re-runs; the figure is their median (seconds), each run is kept."""
-    runs = [playbook(playbook_path, host, f"{log_name}-{n}") for n in range(1, RERUNS + 1)]
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median wall time, with every run's time and the most changes any run reported."""
     median = sorted(runs, key=lambda r: float(r["seconds"]))[len(runs) // 2]
     changed = max(int(r["recap"].get("changed", 0)) for r in runs)
     return {**median, "recap": {**median["recap"], "changed": changed}, "runs": [r["seconds"] for r in runs]}
@@ -198,32 +198,42 @@ def wrk(port: int, path: str, threads: int, connections: int, seconds: int) -> d
     }
 
 
-def pss(container: str) -> dict[str, Any]:
-    """Total PSS of the container's Apache, PHP and WSGI processes, read from the host.
+GROUPS = ("apache", "php", "wsgi")
 
-    Inside the container root cannot read other users' smaps (no CAP_SYS_PTRACE); the host can, and picks the
-    container's processes by their PID namespace.
+
+def container_processes(container: str) -> list[tuple[str, str]]:
+    """(pid, group) of the container's Apache, PHP and WSGI processes, found from the host by PID namespace.
+
+    Inside the container root cannot read other users' smaps (no CAP_SYS_PTRACE); the host can.
     """
     init = run(["podman", "inspect", "--format", "{{.State.Pid}}", container]).stdout.strip()
     namespace = os.readlink(f"/proc/{init}/ns/pid")
-    kib = {"apache": 0, "php": 0, "wsgi": 0}
-    count = {"apache": 0, "php": 0, "wsgi": 0}
+    found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             if os.readlink(f"/proc/{pid}/ns/pid") != namespace:
                 continue
             comm = Path(f"/proc/{pid}/comm").read_text().strip()
             argv0 = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
-            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
         if argv0.startswith("(wsgi:"):
-            group = "wsgi"
+            found.append((pid, "wsgi"))
         elif comm.startswith("php-fpm"):
-            group = "php"
+            found.append((pid, "php"))
         elif comm in ("apache2", "httpd"):
-            group = "apache"
-        else:
+            found.append((pid, "apache"))
+    return found
+
+
+def pss(container: str) -> dict[str, Any]:
+    """Total PSS of the container's Apache, PHP and WSGI processes."""
+    kib = dict.fromkeys(GROUPS, 0)
+    count = dict.fromkeys(GROUPS, 0)
+    for pid, group in container_processes(container):
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
             continue
         kib[group] += next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
         count[group] += 1
@@ -231,18 +241,55 @@ def pss(container: str) -> dict[str, Any]:
     return {"mib": mib, "total_mib": round(sum(mib.values()), 1), "processes": count}
 
 
+def group_cpu_ticks(container: str) -> dict[str, int]:
+    """CPU time (clock ticks) of each group's processes, their reaped children's included.
+
+    A php-fpm worker recycled during a run is gone at its end, but its time moved into its master's cutime and
+    cstime: counting those, a difference between two samples is the work done between them.
+    """
+    ticks = dict.fromkeys(GROUPS, 0)
+    for pid, group in container_processes(container):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime, stime, cutime, cstime: fields 14-17 of proc(5), 12-15 after the command name.
+        ticks[group] += sum(int(value) for value in fields[11:15])
+    return ticks
+
+
+def host_cpu() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine so far, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return sum(values) - idle, sum(values)
+
+
 def measure_solo(container: str, port: int, case: str, seconds: int) -> dict[str, Any]:
     wrk(port, PATHS[case], 2, 8, 2)  # warm-up: workers started, opcache and bytecode caches filled
-    before = cgroup_cpu_ns(container)
+    cgroup_before, groups_before = cgroup_cpu_ns(container), group_cpu_ticks(container)
+    # wrk's own CPU is that of this process's reaped children: read next to wrk's run, past the podman calls.
+    host_before, wrk_before = host_cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
     result = wrk(port, PATHS[case], SOLO["threads"], SOLO["connections"], seconds)
+    wrk_after, host_after = resource.getrusage(resource.RUSAGE_CHILDREN), host_cpu()
+    cgroup_after, groups_after = cgroup_cpu_ns(container), group_cpu_ticks(container)
+    requests = max(int(result["requests"]), 1)
     # Server CPU per request: much less sensitive to a busy machine than rps, which shares the CPUs with wrk
-    # and with everything else running.
-    used = cgroup_cpu_ns(container) - before
-    result["server_cpu_us_per_request"] = round(used / 1000 / result["requests"], 1) if result["requests"] else 0.0
+    # and with everything else running. Split by process group, it shows where a request's time goes.
+    result["server_cpu_us_per_request"] = round((cgroup_after - cgroup_before) / 1000 / requests, 1)
+    tick_us = 1e6 / os.sysconf("SC_CLK_TCK")
+    wrk_seconds = wrk_after.ru_utime + wrk_after.ru_stime - wrk_before.ru_utime - wrk_before.ru_stime
+    result["cpu_us_per_request"] = {
+        **{group: round((groups_after[group] - groups_before[group]) * tick_us / requests, 1) for group in GROUPS},
+        "wrk": round(wrk_seconds * 1e6 / requests, 1),
+    }
+    busy, total = host_after[0] - host_before[0], host_after[1] - host_before[1]
+    result["host_busy"] = round(busy / total, 3) if total else 0.0
+    split = " ".join(f"{group} {value}" for group, value in result["cpu_us_per_request"].items() if value)
     print(
         f"    {case:7} {result['rps']:9.0f} rps  p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:7.2f} ms"
         f"  non-2xx {result['non2xx']}  socket errors {result['socket_errors']}"
-        f"  server CPU {result['server_cpu_us_per_request']} us/request",
+        f"  server CPU {result['server_cpu_us_per_request']} us/request ({split}; host busy {result['host_busy']:.0%})",
         flush=True,
     )
     return result
@@ -285,13 +332,18 @@ def provision(args: argparse.Namespace) -> dict[str, Any]:
     say("[1/4] provisioning floor: one apt task on a fresh container")
     fresh_container(FLOOR, None)
     result["floor_first"] = playbook(str(BENCH / "floor.yml"), FLOOR, "floor-first")
-    result["floor_rerun"] = reruns(str(BENCH / "floor.yml"), FLOOR, "floor-rerun")
-    run(["podman", "rm", "-f", FLOOR])
-    say("[2/4] the collection's defaults on a fresh container: first converge, idempotent re-run")
+    say("[2/4] the collection's defaults on a fresh container: first converge, then idempotent re-runs")
     name, port = CONFIGS["event"][:2]
     fresh_container(name, port)
     result["collection_first"] = playbook(str(ROOT / "site.yml"), name, "event-first")
-    result["collection_rerun"] = reruns(str(ROOT / "site.yml"), name, "event-rerun")
+    # A re-run takes seconds, so a busy moment of the machine weighs on it: the floor's and the collection's
+    # re-runs take turns, so that both meet the same moments, and the median of each counts.
+    floor_runs, collection_runs = [], []
+    for n in range(1, RERUNS + 1):
+        floor_runs.append(playbook(str(BENCH / "floor.yml"), FLOOR, f"floor-rerun-{n}"))
+        collection_runs.append(playbook(str(ROOT / "site.yml"), name, f"event-rerun-{n}"))
+    result["floor_rerun"], result["collection_rerun"] = median_run(floor_runs), median_run(collection_runs)
+    run(["podman", "rm", "-f", FLOOR])
     say("[3/4] the alternative: mod_php + mpm_prefork, then Python moved into Apache's children")
     name, port = CONFIGS["prefork"][:2]
     fresh_container(name, port)
@@ -320,6 +372,30 @@ def ratio(value: float, base: float) -> float:
     return round(value / base, 3) if base else 0.0
 
 
+# The process that serves each case behind Apache.
+BACKENDS = {"php": "php", "python": "wsgi"}
+
+
+def hop_ceiling(data: dict[str, Any], case: str) -> dict[str, Any]:
+    """The highest ratio to static that a case served by another process could reach in this run.
+
+    With every CPU busy, a static request costs the machine nproc * busy / rps: Apache's work, wrk's, the
+    kernel's. A PHP or Python request costs at least that (Apache still accepts, parses, maps, logs and answers
+    it) plus what its backend process (php-fpm, the mod_wsgi daemon) spends on it. So even if Apache's side of
+    the hop to the backend cost nothing, rps / static rps could not exceed static / (static + backend).
+    """
+    ev = data["load"]["event"]
+    static = ev["static"]
+    machine_us = float(data["host"]["start"]["nproc"]) * static["host_busy"] * 1e6 / static["rps"]
+    backend_us = float(ev[case]["cpu_us_per_request"][BACKENDS[case]])
+    value = round(machine_us / (machine_us + backend_us), 2)
+    return {
+        "ceiling": value,
+        "detail": f"ceiling {value}: a static request costs the machine {machine_us:.0f} us,"
+        f" {BACKENDS[case]} alone {backend_us:.0f} us a request",
+    }
+
+
 def evaluate(data: dict[str, Any]) -> list[dict[str, Any]]:
     load = data["load"]
     ceiling = load["event"]["static"]["rps"]
@@ -332,13 +408,21 @@ def evaluate(data: dict[str, Any]) -> list[dict[str, Any]]:
             {"target": name, "value": value, "limit": limit, "at_least": at_least, "met": met, "detail": detail}
         )
 
-    row("PHP (php-fpm, mpm_event) / static", ratio(ev["php"]["rps"], ceiling), TARGETS["php_ratio"], True, "rps ratio")
+    php_ceiling = hop_ceiling(data, "php")
+    python_ceiling = hop_ceiling(data, "python")
+    row(
+        "PHP (php-fpm, mpm_event) / static",
+        ratio(ev["php"]["rps"], ceiling),
+        TARGETS["php_ratio"],
+        True,
+        f"rps ratio; {php_ceiling['detail']}",
+    )
     row(
         "Python (daemon) / static",
         ratio(ev["python"]["rps"], ceiling),
         TARGETS["python_ratio"],
         True,
-        "rps ratio",
+        f"rps ratio; {python_ceiling['detail']}",
     )
     row(
         "Mixed: Python p99 / solo Python p99",
@@ -352,7 +436,7 @@ def evaluate(data: dict[str, Any]) -> list[dict[str, Any]]:
         ratio(ev["mixed"]["php"]["rps"], ceiling),
         TARGETS["mixed_php_ratio"],
         True,
-        "rps ratio",
+        f"rps ratio; PHP alone reached {ratio(ev['php']['rps'], ceiling)}, its ceiling {php_ceiling['ceiling']}",
     )
     errors = 0
     for config in CONFIGS:
@@ -400,8 +484,9 @@ def markdown(data: dict[str, Any]) -> str:
         f" -c{MIXED_PHP['connections']} and Python -t{MIXED_PYTHON['threads']} -c{MIXED_PYTHON['connections']}"
         " at the same time. Ratio = rps / static rps of the collection's defaults in this run.",
         "",
-        "| Configuration | Case | rps | Ratio | p50 ms | p99 ms | non-2xx | socket errors | server CPU us/req |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| Configuration | Case | rps | Ratio | p50 ms | p99 ms | non-2xx | socket errors | server CPU us/req"
+        " | Apache / PHP / WSGI / wrk us/req | host busy |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for config, (*_unused, label) in CONFIGS.items():
         short = label.split(": ", 1)[1]
@@ -410,13 +495,14 @@ def markdown(data: dict[str, Any]) -> str:
             lines.append(
                 f"| {short} | {case} | {r['rps']:.0f} | {ratio(r['rps'], ceiling):.2f} | {r['p50_ms']:.2f} |"
                 f" {r['p99_ms']:.2f} | {r['non2xx']} | {r['socket_errors']} | {r['server_cpu_us_per_request']} |"
+                f" {' / '.join(f'{v:.0f}' for v in r['cpu_us_per_request'].values())} | {r['host_busy']:.0%} |"
             )
         mixed = load[config]["mixed"]
         for case in ("php", "python"):
             r = mixed[case]
             lines.append(
                 f"| {short} | mixed: {case} | {r['rps']:.0f} | {ratio(r['rps'], ceiling):.2f} | {r['p50_ms']:.2f} |"
-                f" {r['p99_ms']:.2f} | {r['non2xx']} | {r['socket_errors']} | - |"
+                f" {r['p99_ms']:.2f} | {r['non2xx']} | {r['socket_errors']} | - | - | - |"
             )
     lines += [
         "",
