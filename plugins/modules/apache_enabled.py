@@ -12,7 +12,8 @@ description:
   - Runs Debian's C(a2dismod), C(a2disconf), C(a2dissite), then C(a2enmod), C(a2enconf), C(a2ensite), each once
     with every name it has to change, so that a role sets all its links in one task instead of one task per name.
   - Disabling comes first, so that one MPM or one C(wsgi_module) can replace another. Modules are enabled before
-    configurations and sites, which may use their directives.
+    configurations and sites, which may use their directives. Within a kind, names are disabled and enabled in the
+    order given, so that a module goes before the one it depends on (C(php*) before C(mpm_prefork)).
   - Every name to enable must be in the C(*-available) directory before anything changes; the module fails
     otherwise and leaves the links as they were. On a host where Apache is not installed yet (check mode on a fresh
     host), every name is reported as to be enabled.
@@ -141,9 +142,11 @@ def names_in(directory: str, suffix: str) -> set[str] | None:
 def plan(confdir: str, kind: Kind, enable: list[str], disable: list[str]) -> Plan:
     enabled = names_in(os.path.join(confdir, f"{kind.prefix}-enabled"), kind.suffix) or set()
     available = names_in(os.path.join(confdir, f"{kind.prefix}-available"), kind.suffix)
-    to_disable = sorted({name for pattern in disable for name in fnmatch.filter(enabled, pattern)})
-    to_enable = sorted(set(enable) - enabled)
-    missing = [] if available is None else sorted(set(to_enable) - available)
+    # In the order asked: a2dismod refuses to disable a module (mpm_prefork) while one that depends on it (mod_php)
+    # is still on, even in the same call.
+    to_disable = list(dict.fromkeys(name for pattern in disable for name in sorted(fnmatch.filter(enabled, pattern))))
+    to_enable = [name for name in dict.fromkeys(enable) if name not in enabled]
+    missing = [] if available is None else [name for name in to_enable if name not in available]
     return Plan(kind, enabled, to_disable, to_enable, missing)
 
 

@@ -31,8 +31,18 @@ def test_only_what_differs_is_planned(tmp_path: Path) -> None:
         {"modules": ["mpm_event", "mpm_prefork", "mpm_worker", "php8.2", "rewrite"]},
         {"modules": ["mpm_prefork", "php8.2", "rewrite"]},
     )
-    step = plan(confdir, MODULES, ["mpm_event", "rewrite"], ["php*", "mpm_prefork", "mpm_worker"])
-    assert (step.disable, step.enable, step.missing) == (["mpm_prefork", "php8.2"], ["mpm_event"], [])
+    step = plan(confdir, MODULES, ["rewrite", "mpm_event"], ["php*", "mpm_prefork", "mpm_worker"])
+    assert (step.disable, step.enable, step.missing) == (["php8.2", "mpm_prefork"], ["mpm_event"], [])
+
+
+def test_names_keep_the_order_asked_because_a2dismod_refuses_to_remove_a_dependency_first(tmp_path: Path) -> None:
+    confdir = _tree(
+        tmp_path,
+        {"modules": ["mpm_prefork", "php8.2", "php8.3", "proxy", "proxy_fcgi"]},
+        {"modules": ["mpm_prefork", "php8.3", "php8.2"]},
+    )
+    assert plan(confdir, MODULES, [], ["php*", "mpm_prefork", "php8.2"]).disable == ["php8.2", "php8.3", "mpm_prefork"]
+    assert plan(confdir, MODULES, ["proxy_fcgi", "proxy", "proxy_fcgi"], []).enable == ["proxy_fcgi", "proxy"]
 
 
 def test_a_second_run_plans_nothing(tmp_path: Path) -> None:
@@ -49,7 +59,7 @@ def test_a_name_that_is_not_available_is_reported(tmp_path: Path) -> None:
 
 def test_a_host_without_apache_plans_every_name_and_misses_none(tmp_path: Path) -> None:
     step = plan(str(tmp_path / "apache2"), MODULES, ["rewrite", "proxy"], ["php*"])
-    assert (step.disable, step.enable, step.missing) == ([], ["proxy", "rewrite"], [])
+    assert (step.disable, step.enable, step.missing) == ([], ["rewrite", "proxy"], [])
 
 
 def test_a_name_both_enabled_and_disabled_is_a_contradiction() -> None:
