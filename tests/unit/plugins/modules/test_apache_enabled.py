@@ -19,9 +19,6 @@ def _tree(root: Path, available: dict[str, list[str]], enabled: dict[str, list[s
         for name in enabled.get(kind.name, []):
             target = Path("..") / f"{kind.prefix}-available" / f"{name}{kind.suffix}"
             (root / f"{kind.prefix}-enabled" / f"{name}{kind.suffix}").symlink_to(target)
-    if "modules" in available:  # a2enmod's .conf companions must not count as modules
-        (root / "mods-available" / "mpm_event.conf").write_text("")
-        (root / "mods-enabled" / "mpm_event.conf").symlink_to("../mods-available/mpm_event.conf")
     return str(root)
 
 
@@ -33,6 +30,13 @@ def test_only_what_differs_is_planned(tmp_path: Path) -> None:
     )
     step = plan(confdir, MODULES, ["rewrite", "mpm_event"], ["php*", "mpm_prefork", "mpm_worker"])
     assert (step.disable, step.enable, step.missing) == (["php8.2", "mpm_prefork"], ["mpm_event"], [])
+
+
+def test_a_modules_conf_companion_does_not_count_as_the_module(tmp_path: Path) -> None:
+    confdir = _tree(tmp_path, {"modules": ["mpm_event"]}, {})
+    (tmp_path / "mods-available" / "mpm_event.conf").write_text("")
+    (tmp_path / "mods-enabled" / "mpm_event.conf").symlink_to("../mods-available/mpm_event.conf")
+    assert plan(confdir, MODULES, ["mpm_event"], []).enable == ["mpm_event"]
 
 
 def test_names_keep_the_order_asked_because_a2dismod_refuses_to_remove_a_dependency_first(tmp_path: Path) -> None:
