@@ -58,6 +58,10 @@ BODIES = {"static": "hello from a static file", "php": "hello from php", "python
 SOLO = {"threads": 2, "connections": 32}
 MIXED_PHP = {"threads": 1, "connections": 32}
 MIXED_PYTHON = {"threads": 1, "connections": 8}
+# Each case first runs in the same shape for this long, unmeasured: caches filled (opcache, bytecode), and the
+# server grown to the load (prefork forks 1, 2, 4... children a second, so 2 s at 8 connections left a 32-connection
+# run waiting on forks in its first seconds: wrk timeouts in the prefork comparison).
+WARM_UP_SECONDS = 5
 
 TARGETS = {
     "php_ratio": 0.80,
@@ -266,7 +270,7 @@ def host_cpu() -> tuple[int, int]:
 
 
 def measure_solo(container: str, port: int, case: str, seconds: int) -> dict[str, Any]:
-    wrk(port, PATHS[case], 2, 8, 2)  # warm-up: workers started, opcache and bytecode caches filled
+    wrk(port, PATHS[case], SOLO["threads"], SOLO["connections"], WARM_UP_SECONDS)
     cgroup_before, groups_before = cgroup_cpu_ns(container), group_cpu_ticks(container)
     # wrk's own CPU is that of this process's reaped children: read next to wrk's run, past the podman calls.
     host_before, wrk_before = host_cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -295,10 +299,8 @@ def measure_solo(container: str, port: int, case: str, seconds: int) -> dict[str
     return result
 
 
-def measure_mixed(container: str, port: int, seconds: int) -> dict[str, Any]:
-    wrk(port, PATHS["php"], 1, 8, 2)
-    wrk(port, PATHS["python"], 1, 8, 2)
-    out: dict[str, dict[str, Any]] = {}
+def mixed_load(port: int, seconds: int, out: dict[str, dict[str, Any]]) -> list[threading.Thread]:
+    """Start PHP's and Python's wrk at the same time; each thread leaves its result in out."""
 
     def load(case: str, shape: dict[str, int]) -> None:
         out[case] = wrk(port, PATHS[case], shape["threads"], shape["connections"], seconds)
@@ -309,6 +311,14 @@ def measure_mixed(container: str, port: int, seconds: int) -> dict[str, Any]:
     ]
     for thread in threads:
         thread.start()
+    return threads
+
+
+def measure_mixed(container: str, port: int, seconds: int) -> dict[str, Any]:
+    for thread in mixed_load(port, WARM_UP_SECONDS, {}):
+        thread.join()
+    out: dict[str, dict[str, Any]] = {}
+    threads = mixed_load(port, seconds, out)
     samples = []
     for delay in (seconds * 0.4, seconds * 0.3):
         time.sleep(delay)
@@ -352,7 +362,7 @@ def provision(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def load_tests(args: argparse.Namespace) -> dict[str, Any]:
-    say(f"[4/4] wrk on 127.0.0.1: {args.seconds} s a case after a 2 s warm-up")
+    say(f"[4/4] wrk on 127.0.0.1: {args.seconds} s a case after a {WARM_UP_SECONDS} s warm-up")
     prefork_name = CONFIGS["prefork"][0]
     run(["podman", "cp", str(BENCH / "embedded.sh"), f"{prefork_name}:/usr/local/sbin/hybrid-bench-embedded"])
     run(["podman", "exec", prefork_name, "/usr/local/sbin/hybrid-bench-embedded"], log=LOGS / "embedded.log")
@@ -480,9 +490,10 @@ def markdown(data: dict[str, Any]) -> str:
     lines = [
         f"Run {start['time']} on {start['nproc']} CPUs; loadavg {' '.join(start['loadavg'])} at the start,"
         f" {' '.join(end['loadavg'])} at the end. wrk -t{SOLO['threads']} -c{SOLO['connections']}"
-        f" -d{data['seconds']}s a case after a 2 s warm-up; mixed: PHP -t{MIXED_PHP['threads']}"
-        f" -c{MIXED_PHP['connections']} and Python -t{MIXED_PYTHON['threads']} -c{MIXED_PYTHON['connections']}"
-        " at the same time. Ratio = rps / static rps of the collection's defaults in this run.",
+        f" -d{data['seconds']}s a case after a {WARM_UP_SECONDS} s warm-up in the same shape;"
+        f" mixed: PHP -t{MIXED_PHP['threads']} -c{MIXED_PHP['connections']}"
+        f" and Python -t{MIXED_PYTHON['threads']} -c{MIXED_PYTHON['connections']} at the same time."
+        " Ratio = rps / static rps of the collection's defaults in this run.",
         "",
         "| Configuration | Case | rps | Ratio | p50 ms | p99 ms | non-2xx | socket errors | server CPU us/req"
         " | Apache / PHP / WSGI / wrk us/req | host busy |",

@@ -62,6 +62,24 @@ def test_apache_runs_with_the_mpm_the_php_mode_needs(host: Host, expect: Expect)
     assert f"mpm_{mpm}_module" in host.run("apache2ctl -M").stdout
 
 
+def test_prefork_starts_more_children_than_debian_and_never_reaps_them(host: Host, expect: Expect) -> None:
+    if expect.php_mode != "mod_php":
+        pytest.skip("only mod_php runs under mpm_prefork")
+    settings = dict(
+        line.split()
+        for line in host.file("/etc/apache2/conf-enabled/hybrid-web-security.conf").content_string.splitlines()
+        if line.strip().split(" ")[0] in ("StartServers", "MinSpareServers", "MaxSpareServers", "MaxRequestWorkers")
+    )
+    assert int(settings["StartServers"]) > 5, "Debian's mpm_prefork.conf starts 5 whatever the host"
+    assert 1 <= int(settings["MinSpareServers"]) <= int(settings["StartServers"])
+    assert settings["MaxSpareServers"] == settings["MaxRequestWorkers"]
+    # The children Apache really runs: a wrong <IfModule> name would leave Debian's 5 and pass the lines above. The
+    # mod_wsgi daemons are the parent's children too; their display-name tells them apart.
+    parent = host.file("/run/apache2/apache2.pid").content_string.strip()
+    children = host.run(f"ps --ppid {parent} -o args=").stdout.splitlines()
+    assert len([args for args in children if not args.startswith("(wsgi:")]) >= int(settings["StartServers"])
+
+
 def test_php_runs_the_way_the_php_mode_says(host: Host, expect: Expect) -> None:
     modules = host.run("apache2ctl -M").stdout
     fpm = host.service(f"php{expect.php_version}-fpm")
